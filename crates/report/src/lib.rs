@@ -128,9 +128,11 @@ pub struct Report<'a> {
 /// The findings a report lists: held in memory, or read as the report
 /// reaches them (a scan's, out of memory until then), in the report's
 /// order (so each file's come together). JSON, SARIF and text write each as
-/// it is read; Markdown and HTML, which count and regroup them before
-/// listing them (and a pull-request comment is cut short anyway), hold
-/// them.
+/// it is read; HTML reads them twice (to count them for its overview, then
+/// to list them); Markdown keeps of each severity only the rows that could
+/// fit in a pull-request comment. None of them holds every finding, SARIF
+/// past GitHub's result limit included (which findings it keeps is told
+/// from their heads).
 #[derive(Clone, Copy)]
 pub enum Findings<'a> {
     Held(&'a [Finding]),
@@ -321,9 +323,11 @@ pub fn render(format: Format, report: &Report, text: &TextOptions) -> String {
     }
 }
 
-/// [`render`] into `out`: the same bytes, but JSON, SARIF and text are
-/// written as they are made instead of built as one string first (and,
-/// with findings read one at a time, hold one finding at a time).
+/// [`render`] into `out`: the same bytes, but JSON, SARIF, text and HTML
+/// are written as they are made instead of built as one string first (and,
+/// with findings read one at a time, hold one finding at a time). Markdown,
+/// a comment of at most [`markdown::COMMENT_LIMIT`] characters, is made
+/// whole.
 pub fn write(
     format: Format,
     report: &Report,
@@ -334,7 +338,8 @@ pub fn write(
         Format::Json => json::write(report, out),
         Format::Sarif => sarif::write(report, out),
         Format::Text => text::write(report, text, out),
-        Format::Markdown | Format::Html => out.write_all(render(format, report, text).as_bytes()),
+        Format::Html => html::write(report, out),
+        Format::Markdown => out.write_all(markdown::render(report).as_bytes()),
     }
 }
 

@@ -38,8 +38,6 @@ const TABLE_HEAD: &str =
     "| Severity | Rule | Location | Identity | Message | Fix |\n|---|---|---|---|---|---|\n";
 
 pub fn render(report: &Report) -> String {
-    let all = report.findings.all();
-    let all: &[Finding] = &all;
     let s = report.summary;
     let mut out = String::new();
     write_head(&mut out, s, crate::partial(report.diagnostics));
@@ -47,48 +45,56 @@ pub fn render(report: &Report) -> String {
     let diagnostics = diagnostics_block(report.diagnostics);
     let budget = BUDGET - diagnostics.len();
 
-    let mut shown: Vec<&Finding> = Vec::new();
+    // Each severity's rows, in the report's order, made in one reading of
+    // the findings and kept only while they could still fit: a row that
+    // does not fit with nothing before it never will, and the listing
+    // stops at the first row that does not fit. So a comment holds up to
+    // a comment's worth of rows per severity, never every finding.
+    let mut totals = [0usize; Severity::ALL.len()];
+    for (_, severity) in report.findings.heads() {
+        totals[rank(severity)] += 1;
+    }
+    let mut sections: Vec<Section> = Severity::ALL
+        .into_iter()
+        .map(|severity| {
+            let open = severity.at_least(s.fail_on.unwrap_or(Severity::High));
+            Section::new(severity, totals[rank(severity)], open)
+        })
+        .collect();
+    for f in report.findings.iter() {
+        sections[rank(f.severity)].offer(&f, budget);
+    }
+
+    let mut shown = [0usize; Severity::ALL.len()];
     let mut truncated = false;
-    for severity in Severity::ALL {
-        let findings: Vec<&Finding> = all.iter().filter(|f| f.severity == severity).collect();
-        if findings.is_empty() || truncated {
+    for (i, section) in sections.iter().enumerate() {
+        if section.total == 0 || truncated {
             continue;
         }
-        let open = severity.at_least(s.fail_on.unwrap_or(Severity::High));
-        let title = format!("{} ({})", capitalized(severity), findings.len());
-        let (head, foot) = if open {
-            (format!("#### {title}\n\n{TABLE_HEAD}"), "\n".to_string())
-        } else {
-            (
-                format!("<details><summary>{title}</summary>\n\n{TABLE_HEAD}"),
-                "\n</details>\n\n".to_string(),
-            )
-        };
-        let mut section = head;
-        let mut rows: Vec<&Finding> = Vec::new();
-        for f in findings {
-            let row = row(f);
-            if out.len() + section.len() + row.len() + foot.len() > budget {
+        let mut listed = section.head.clone();
+        for row in section.rows() {
+            if out.len() + listed.len() + row.len() + section.foot.len() > budget {
                 truncated = true;
                 break;
             }
-            section.push_str(&row);
-            rows.push(f);
+            listed.push_str(row);
+            shown[i] += 1;
         }
-        if !rows.is_empty() {
-            out.push_str(&section);
-            out.push_str(&foot);
-            shown.extend(rows);
+        // The rows not kept did not fit even alone.
+        truncated |= shown[i] < section.total;
+        if shown[i] > 0 {
+            out.push_str(&listed);
+            out.push_str(section.foot);
         }
     }
 
     if truncated {
-        let hidden = all.len() - shown.len();
+        let hidden = report.findings.len() - shown.iter().sum::<usize>();
         let _ = writeln!(
             out,
             "> **Note**: {} not shown ({}): this comment would exceed GitHub's {COMMENT_LIMIT}-character limit. The JSON and SARIF reports list every finding.\n",
             plural(hidden as u64, "more finding is", "more findings are"),
-            hidden_rules(all, &shown),
+            hidden_rules(report, &shown),
         );
     }
     out.push_str(&diagnostics);
@@ -101,18 +107,85 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-/// The rules of the findings not shown, each with its count, in the
-/// report's order (`` `IG210` x2, `IG113` ``): a cut comment still names
-/// every rule that found something.
-fn hidden_rules(findings: &[Finding], shown: &[&Finding]) -> String {
-    let mut counts: Vec<(&str, usize)> = Vec::new();
-    for f in findings
+/// The place of `severity` in [`Severity::ALL`].
+fn rank(severity: Severity) -> usize {
+    Severity::ALL
         .iter()
-        .filter(|f| !shown.iter().any(|s| std::ptr::eq(*s, *f)))
-    {
-        match counts.iter_mut().find(|(rule, _)| *rule == f.rule) {
+        .position(|s| *s == severity)
+        .expect("every severity is in Severity::ALL")
+}
+
+/// One severity's part of the comment: its title and table head, and the
+/// rows kept for it (see [`render`]).
+struct Section {
+    head: String,
+    foot: &'static str,
+    /// Its findings.
+    total: usize,
+    /// The rows kept, one after another, and where each ends.
+    rows: String,
+    ends: Vec<usize>,
+    /// A row did not fit alone: no later row is kept.
+    full: bool,
+}
+
+impl Section {
+    fn new(severity: Severity, total: usize, open: bool) -> Self {
+        let title = format!("{} ({total})", capitalized(severity));
+        let (head, foot) = if open {
+            (format!("#### {title}\n\n{TABLE_HEAD}"), "\n")
+        } else {
+            (
+                format!("<details><summary>{title}</summary>\n\n{TABLE_HEAD}"),
+                "\n</details>\n\n",
+            )
+        };
+        Section {
+            head,
+            foot,
+            total,
+            rows: String::new(),
+            ends: Vec::new(),
+            full: false,
+        }
+    }
+
+    /// Keeps `f`'s row while it could still fit within `budget`.
+    fn offer(&mut self, f: &Finding, budget: usize) {
+        if self.full {
+            return;
+        }
+        let row = row(f);
+        if self.head.len() + self.rows.len() + row.len() + self.foot.len() > budget {
+            self.full = true;
+            return;
+        }
+        self.rows.push_str(&row);
+        self.ends.push(self.rows.len());
+    }
+
+    fn rows(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(a, &b)| &self.rows[a..b])
+    }
+}
+
+/// The rules of the findings not shown (each severity's after the first
+/// `shown` of it), each with its count, in the report's order (`` `IG210`
+/// x2, `IG113` ``): a cut comment still names every rule that found
+/// something. Read from the findings' heads.
+fn hidden_rules(report: &Report, shown: &[usize; Severity::ALL.len()]) -> String {
+    let mut seen = [0usize; Severity::ALL.len()];
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for (rule, severity) in report.findings.heads() {
+        let i = rank(severity);
+        seen[i] += 1;
+        if seen[i] <= shown[i] {
+            continue;
+        }
+        match counts.iter_mut().find(|(r, _)| *r == rule) {
             Some((_, n)) => *n += 1,
-            None => counts.push((f.rule, 1)),
+            None => counts.push((rule, 1)),
         }
     }
     counts

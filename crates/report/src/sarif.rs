@@ -309,30 +309,59 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
     let artifacts = Artifacts::new(report.working_directory, report.source_root)
         .with_links(report.linked_paths);
     let mut rules = Rules::new(report.rules);
-    // A scan's findings, read as they are written: their descriptors first
-    // (the driver lists them before the results), from their heads alone.
-    let read = matches!(report.findings, Findings::Read(_))
-        && report.findings.len() <= MAX_RESULTS
-        && report.findings.heads().all(|(rule, _)| rules.knows(rule));
-    let held;
-    let (mut results, left_out, room) = if read {
-        for (rule, severity) in report.findings.heads() {
-            rules.known_descriptor(rule, severity);
+    // Which findings the log keeps, told from their severities alone.
+    let (cut, left_out) = match result_limit(report.findings.heads().map(|(_, s)| s)) {
+        Some((cut, notification)) => (Some(cut), Some(notification)),
+        None => (None, None),
+    };
+    let kept = report.findings.len().min(MAX_RESULTS);
+    let room = MAX_RESULTS - kept;
+    let read = matches!(report.findings, Findings::Read(_));
+    let mut results = Vec::new();
+    if read {
+        // A scan's findings, read as they are written: their descriptors
+        // first (the driver lists them before the results), from their
+        // heads, and from the first kept finding of a rule no descriptor
+        // was passed for (read for that alone).
+        let mut keeper = Keeper::new(cut);
+        let unknown = report
+            .findings
+            .heads()
+            .any(|(rule, severity)| keeper.keeps(severity) && !rules.knows(rule));
+        let mut firsts: BTreeMap<&'static str, Finding> = BTreeMap::new();
+        if unknown {
+            let mut keeper = Keeper::new(cut);
+            for f in report.findings.iter() {
+                if keeper.keeps(f.severity) && !rules.knows(f.rule) {
+                    firsts.entry(f.rule).or_insert_with(|| f.into_owned());
+                }
+            }
         }
-        (Vec::new(), None, MAX_RESULTS - report.findings.len())
-    } else {
-        held = report.findings.all();
-        let (kept, left_out) = within_result_limit(&held);
-        let room = MAX_RESULTS - kept.len();
-        let results: Vec<SarifResult> = kept
-            .into_iter()
+        let mut keeper = Keeper::new(cut);
+        for (rule, severity) in report.findings.heads() {
+            if !keeper.keeps(severity) {
+                continue;
+            }
+            match firsts.get(rule) {
+                Some(first) if !rules.knows(rule) => {
+                    rules.descriptor(first);
+                }
+                _ => {
+                    rules.known_descriptor(rule, severity);
+                }
+            }
+        }
+    } else if let Findings::Held(findings) = report.findings {
+        let mut keeper = Keeper::new(cut);
+        results = findings
+            .iter()
+            .filter(|f| keeper.keeps(f.severity))
             .map(|f| {
                 let (id, i) = rules.descriptor(f);
                 result(f, id, i, &artifacts)
             })
             .collect();
-        (results, left_out, room)
-    };
+    }
     let mut hidden_left_out = None;
     if let Some(hidden) = &report.hidden {
         let all = hidden_results(hidden);
@@ -359,6 +388,8 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
     let results = if read {
         Results::Read {
             findings: report.findings,
+            kept,
+            cut,
             index,
             artifacts: &artifacts,
             hidden: results,
@@ -453,33 +484,52 @@ fn hidden_results<'a>(hidden: &Hidden<'a>) -> Vec<(&'a Finding, Suppression)> {
     in_source.chain(external).collect()
 }
 
-/// The findings a log holds, in their order: all of them, or the
-/// [`MAX_RESULTS`] most severe (the earlier first among equals), with a
-/// notification of what is left out.
-fn within_result_limit(findings: &[Finding]) -> (Vec<&Finding>, Option<Notification>) {
-    if findings.len() <= MAX_RESULTS {
-        return (findings.iter().collect(), None);
+/// Which findings a log holds when there are more than [`MAX_RESULTS`]:
+/// the most severe, the earlier first among equals (every finding more
+/// severe than `last`, and the first `quota` of `last`).
+#[derive(Debug, Clone, Copy)]
+struct Cut {
+    last: Severity,
+    quota: usize,
+}
+
+/// The [`Cut`] for findings of these severities (in the report's order),
+/// with a notification of what it leaves out; `None` when they all fit.
+fn result_limit(severities: impl Iterator<Item = Severity>) -> Option<(Cut, Notification)> {
+    let mut counts: BTreeMap<Severity, usize> = BTreeMap::new();
+    for severity in severities {
+        *counts.entry(severity).or_default() += 1;
     }
-    let mut order: Vec<usize> = (0..findings.len()).collect();
-    // Severity sorts most severe first; a stable sort keeps the report's order.
-    order.sort_by_key(|&i| findings[i].severity);
-    let mut keep = vec![false; findings.len()];
-    for &i in &order[..MAX_RESULTS] {
-        keep[i] = true;
+    let total: usize = counts.values().sum();
+    if total <= MAX_RESULTS {
+        return None;
     }
-    let mut left: BTreeMap<Severity, usize> = BTreeMap::new();
-    for &i in &order[MAX_RESULTS..] {
-        *left.entry(findings[i].severity).or_default() += 1;
+    // Severity sorts most severe first.
+    let mut before = 0;
+    let mut cut = None;
+    let mut left: Vec<String> = Vec::new();
+    for (&severity, &n) in &counts {
+        let left_here = match cut {
+            Some(_) => n,
+            None if before + n >= MAX_RESULTS => {
+                let quota = MAX_RESULTS - before;
+                cut = Some(Cut {
+                    last: severity,
+                    quota,
+                });
+                n - quota
+            }
+            None => 0,
+        };
+        before += n;
+        if left_here > 0 {
+            left.push(format!("{left_here} {}", severity.as_str()));
+        }
     }
-    let counts: Vec<String> = left
-        .iter()
-        .map(|(sev, n)| format!("{n} {}", sev.as_str()))
-        .collect();
     let message = format!(
-        "{} of {} findings are left out of this log ({}): GitHub code scanning rejects a run of more than {MAX_RESULTS} results, so the {MAX_RESULTS} most severe are kept. `--format json` lists every finding.",
-        findings.len() - MAX_RESULTS,
-        findings.len(),
-        counts.join(", "),
+        "{} of {total} findings are left out of this log ({}): GitHub code scanning rejects a run of more than {MAX_RESULTS} results, so the {MAX_RESULTS} most severe are kept. `--format json` lists every finding.",
+        total - MAX_RESULTS,
+        left.join(", "),
     );
     let notification = Notification {
         level: "warning",
@@ -489,12 +539,29 @@ fn within_result_limit(findings: &[Finding]) -> (Vec<&Finding>, Option<Notificat
         },
         locations: Vec::new(),
     };
-    let kept = findings
-        .iter()
-        .zip(keep)
-        .filter_map(|(f, k)| k.then_some(f))
-        .collect();
-    (kept, Some(notification))
+    Some((cut?, notification))
+}
+
+/// Tells, finding by finding in the report's order, which a [`Cut`] keeps.
+struct Keeper {
+    cut: Option<Cut>,
+    /// Findings of the cut's last severity seen.
+    last_seen: usize,
+}
+
+impl Keeper {
+    fn new(cut: Option<Cut>) -> Self {
+        Keeper { cut, last_seen: 0 }
+    }
+
+    fn keeps(&mut self, severity: Severity) -> bool {
+        let Some(cut) = self.cut else { return true };
+        if severity == cut.last {
+            self.last_seen += 1;
+            return self.last_seen <= cut.quota;
+        }
+        severity < cut.last
+    }
 }
 
 /// The run's reporting descriptors: every rule passed in, in their order,
@@ -580,6 +647,9 @@ enum Results<'a> {
     Built(Vec<SarifResult>),
     Read {
         findings: Findings<'a>,
+        /// How many of them the log keeps ([`Cut`]).
+        kept: usize,
+        cut: Option<Cut>,
         index: BTreeMap<String, (usize, Severity)>,
         artifacts: &'a Artifacts,
         hidden: Vec<SarifResult>,
@@ -593,12 +663,15 @@ impl Serialize for Results<'_> {
             Results::Built(results) => results.serialize(serializer),
             Results::Read {
                 findings,
+                kept,
+                cut,
                 index,
                 artifacts,
                 hidden,
             } => {
-                let mut seq = serializer.serialize_seq(Some(findings.len() + hidden.len()))?;
-                for f in findings.iter() {
+                let mut seq = serializer.serialize_seq(Some(kept + hidden.len()))?;
+                let mut keeper = Keeper::new(*cut);
+                for f in findings.iter().filter(|f| keeper.keeps(f.severity)) {
                     let (id, i) = descriptor_in(index, f.rule, f.severity)
                         .unwrap_or_else(|| (f.rule.to_string(), 0));
                     seq.serialize_element(&result(&f, id, i, artifacts))?;

@@ -525,3 +525,34 @@ fn the_arabic_letter_mark_is_shown_escaped() {
         .text
         .contains("apps/x\\u{61c} 12/global.xml:3:7"));
 }
+
+/// Held findings out of the report's order (a caller's, not a scan's) are
+/// still grouped by file, each file once, numbered as the overview lists it.
+#[test]
+fn held_findings_out_of_order_are_grouped_by_file() {
+    let mut findings = common::findings();
+    // The first file's findings again at the end.
+    let again = findings[0].clone();
+    findings.push(again);
+    let first_path = findings[0].location.path.to_string();
+    // Some file's findings are apart.
+    let runs = findings
+        .windows(2)
+        .filter(|w| w[0].location.path != w[1].location.path)
+        .count()
+        + 1;
+    let fx = Fixture::new(findings.clone(), common::diagnostics());
+    let out = html::render(&fx.report());
+    let mut paths: Vec<&str> = findings.iter().map(|f| f.location.path.as_str()).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    assert!(runs > paths.len(), "{runs} runs, {} paths", paths.len());
+    assert_eq!(out.matches("<section class=\"file\"").count(), paths.len());
+    assert!(out.contains(&format!(
+        "<section class=\"file\" id=\"file-1\">\n<h3><code>{first_path}</code>"
+    )));
+    assert_eq!(
+        out.matches("<article class=\"finding").count(),
+        findings.len()
+    );
+}
