@@ -10,7 +10,7 @@ use intguard_model::{
     PropertyFormat, TextFileFacts,
 };
 
-use crate::discover::{self, WalkedFile};
+use crate::discover;
 use crate::io::{decode_utf16_with_bom, is_binary, read_text_or_whole, ReadError};
 use crate::key_files::{
     der_private_key, keystore_kind, putty_key_encrypted, DER_KEY_EXTENSIONS, PEM_EXTENSIONS,
@@ -21,6 +21,7 @@ use crate::mule::{self, AppRoot, PropertyCandidate};
 use crate::path_name::file_name;
 use crate::position::LineIndex;
 use crate::text::{self, AssignmentStyle, CommentSyntax, TextKind};
+use crate::walked_files::WalkedFile;
 use crate::{certificates, metadata, own_report, pgp, properties, ReadOptions};
 
 /// The Spring beans namespace, which a Spring beans file of an app declares

@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 
 use intguard_model::Diagnostic;
 
-use crate::discover::{display_path, WalkedFiles};
+use crate::discover::display_path;
+use crate::walked_files::WalkedFiles;
 
 /// How many entries of an ignored folder, or of a nested repository's top,
 /// are looked at: an ignored folder may hold thousands (a build's output).

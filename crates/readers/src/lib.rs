@@ -68,6 +68,7 @@ mod position;
 mod properties;
 mod repository_exclude;
 mod text;
+mod walked_files;
 pub use key_files::der_private_key;
 pub use properties::java_properties::unescape_value as unescape_properties_value;
 pub use text::looks_like_pem_body;

@@ -10,11 +10,12 @@ use std::sync::Arc;
 use intguard_model::{Inventory, MuleApp, TextFileFacts};
 use rayon::prelude::*;
 
-use crate::discover::{self, WalkedFile, WalkedFiles, CHUNK};
+use crate::discover;
 use crate::file::{process_file, FileInput, FileOutput};
 use crate::io::{lossy_text, read_limited, with_read_buffer};
 use crate::mule::{self, AppParts, AppRoot, DirDescriptors};
 use crate::path_name::file_name;
+use crate::walked_files::{WalkedFile, WalkedFiles, CHUNK};
 use crate::{certificates, metadata, Discovered, OnApp, ReadOptions};
 
 /// How many files are read between two assemblies of the apps completed:
