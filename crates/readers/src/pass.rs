@@ -15,7 +15,7 @@ use crate::file::{process_file, FileInput, FileOutput};
 use crate::io::{lossy_text, read_limited, with_read_buffer};
 use crate::mule::{self, AppParts, AppRoot, DirDescriptors};
 use crate::path_name::file_name;
-use crate::walked_files::{WalkedFile, WalkedFiles, CHUNK};
+use crate::walked_files::{ListStore, WalkedFile, WalkedFiles, CHUNK};
 use crate::{certificates, metadata, Discovered, OnApp, ReadOptions};
 
 /// How many files are read between two assemblies of the apps completed:
@@ -66,6 +66,8 @@ pub(crate) fn read_all(
     };
     let file_app = apps_of_files(&files, &apps);
     let sources = Sources {
+        // A list of one chunk is read at once.
+        list_store: (files.len() > CHUNK).then(list_file).flatten(),
         files,
         file_app,
         apps: &apps,
@@ -265,10 +267,21 @@ fn apps_of_files(files: &WalkedFiles, apps: &[AppRoot]) -> FileApps {
     }
 }
 
+/// An anonymous temporary file for the walk's list
+/// ([`WalkedFiles::move_out`]); `None` without a usable temporary folder
+/// (the list then stays in memory).
+fn list_file() -> Option<Box<dyn ListStore>> {
+    tempfile::tempfile()
+        .ok()
+        .map(|f| Box::new(f) as Box<dyn ListStore>)
+}
+
 /// What the file pass reads from.
 struct Sources<'a> {
     /// The walk, sorted by path; freed as the files are read.
     files: WalkedFiles,
+    /// Where the walk's list waits for the windows that read it.
+    list_store: Option<Box<dyn ListStore>>,
     /// Each file's app ([`apps_of_files`]).
     file_app: FileApps,
     apps: &'a [AppRoot],
@@ -316,6 +329,7 @@ fn read_files(
 ) {
     let Sources {
         mut files,
+        list_store,
         mut file_app,
         apps,
         mdapi_roots,
@@ -358,9 +372,10 @@ fn read_files(
     let read_window = |files: &WalkedFiles,
                        file_app: &FileApps,
                        range: std::ops::Range<usize>|
-     -> Vec<FileOutput> {
+     -> Vec<(usize, FileOutput)> {
         range
             .into_par_iter()
+            .filter(|&i| !files.is_lost(i))
             .map(|i| {
                 let app = file_app.get(i);
                 with_read_buffer(|buf| {
@@ -369,11 +384,18 @@ fn read_files(
                         mdapi_roots: &mdapi_roots,
                         fields_written,
                     };
-                    process_file(&files.get(i), app.map(|i| (i, &apps[i])), input, options)
+                    let out =
+                        process_file(&files.get(i), app.map(|i| (i, &apps[i])), input, options);
+                    (i, out)
                 })
             })
             .collect()
     };
+    // The first chunk is read at once; the rest waits out of memory.
+    if let Some(store) = list_store {
+        files.move_out(1, store);
+    }
+    let mut lost = 0;
     let mut complete: Vec<(usize, AppParts)> = Vec::new();
     let mut start: usize = 0;
     loop {
@@ -381,6 +403,7 @@ fn read_files(
         if start == end && complete.is_empty() && by_last.peek().is_none() {
             break;
         }
+        lost += files.page_in(start..end);
         let (outputs, done) = rayon::join(
             || read_window(&files, &file_app, start..end),
             || assemble(std::mem::take(&mut complete)),
@@ -389,9 +412,9 @@ fn read_files(
             collected.assembled[a] = Some(app);
             collected.text_files.append(text);
         }
-        for (i, out) in outputs.into_iter().enumerate() {
+        for (i, out) in outputs {
             let part = out.app.map(|a| parts.entry(a).or_default());
-            take_output(start + i, out, part, collected, inventory);
+            take_output(i, out, part, collected, inventory);
         }
         // Read: the walk's list of them is not held to the end.
         files.release_before(end);
@@ -408,6 +431,18 @@ fn read_files(
         #[cfg(test)]
         collected.parts_held.push(parts.len());
         start = end;
+    }
+    if lost > 0 {
+        // The temporary file failed under the scan: the files it could not
+        // give back were not read, and the report says so (the run cannot
+        // pass).
+        inventory.diagnostics.push(intguard_model::Diagnostic::error(
+            intguard_model::FINDINGS_LOST,
+            std::env::temp_dir().to_string_lossy(),
+            format!(
+                "{lost} files the walk found could not be read back from intguard's temporary file: they were not read, and this report lacks their findings"
+            ),
+        ));
     }
 }
 
@@ -754,6 +789,7 @@ mod tests {
         let file_app = apps_of_files(&files, &apps);
         let sources = Sources {
             files,
+            list_store: None,
             file_app,
             apps: &apps,
             mdapi_roots: Vec::new(),
@@ -784,5 +820,116 @@ mod tests {
         }
         // Nothing once every file is read.
         assert_eq!(held[held.len() - 2..], [0, 0], "{held:?}");
+    }
+
+    /// A monorepo's walk read through the file pass with its list moved
+    /// out of memory (the way a scan reads) and with it held: the same
+    /// files read into the same apps, and the list out of memory but for
+    /// the chunk a window reads; a temporary file that cannot give some of
+    /// it back leaves those files unread and says so (`findings-lost`)
+    /// instead of stopping.
+    #[test]
+    fn the_walk_list_waits_out_of_memory_for_the_windows() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for i in 0..12 {
+            copy_tree(
+                &fixtures.join("mule4-app"),
+                &root.join(format!("apps/a-{i:02}")),
+            );
+        }
+        for i in 0..CHUNK * 3 {
+            let name = format!("apps/m-notes/notes-{:02}/note-{i:05}.txt", i / 100);
+            write(root, &name, "nothing here\n");
+        }
+        copy_tree(&fixtures.join("mule4-app"), &root.join("apps/z-billing"));
+        let paths = vec![root.to_path_buf()];
+        let options = ReadOptions::default();
+        let read = |store: Option<Box<dyn ListStore>>| {
+            let files = discover::walk(&paths, &options).files;
+            let total = files.len();
+            let apps = app_roots(&files, &options);
+            let file_app = apps_of_files(&files, &apps);
+            let sources = Sources {
+                files,
+                list_store: store,
+                file_app,
+                apps: &apps,
+                mdapi_roots: Vec::new(),
+                options: &options,
+                fields_written: true,
+            };
+            let mut collected = Collected::default();
+            let mut inventory = Inventory::default();
+            read_files(sources, 256, &|_, _| {}, &mut collected, &mut inventory);
+            let apps: Vec<String> = collected
+                .assembled
+                .iter()
+                .flatten()
+                .map(|a| format!("{} {:?}", a.root, a.xml_files))
+                .collect();
+            (total, inventory, apps, collected.list_held)
+        };
+        let (total, held_inventory, held_apps, held_list) = read(None);
+        assert!(total > CHUNK * 3, "{total}");
+        let (_, out_inventory, out_apps, out_list) =
+            read(Some(Box::new(tempfile::tempfile().unwrap())));
+        assert_eq!(out_apps, held_apps);
+        assert_eq!(out_apps.len(), 13);
+        assert_eq!(out_inventory.stats.bytes, held_inventory.stats.bytes);
+        assert_eq!(out_inventory.stats.files, total as u64);
+        assert_eq!(out_inventory.diagnostics, held_inventory.diagnostics);
+        // Held: the whole list at the first window. Out: one chunk at most.
+        let chunk_bytes = held_list[0] / (total / CHUNK);
+        assert!(held_list[0] > 3 * chunk_bytes, "{held_list:?}");
+        assert!(
+            out_list.iter().all(|&b| b <= chunk_bytes + chunk_bytes / 2),
+            "{out_list:?} (a chunk: {chunk_bytes})"
+        );
+
+        // A store that fails every read back: the first chunk (never moved
+        // out) is read, the rest is lost and counted.
+        let (_, lost_inventory, _, _) = read(Some(Box::new(UnreadableStore(Vec::new()))));
+        assert_eq!(lost_inventory.stats.files, CHUNK as u64);
+        let said: Vec<_> = lost_inventory
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == intguard_model::FINDINGS_LOST)
+            .collect();
+        assert_eq!(said.len(), 1, "{:?}", lost_inventory.diagnostics);
+        assert!(
+            said[0].message.starts_with(&format!(
+                "{} files the walk found could not be read back",
+                total - CHUNK
+            )),
+            "{}",
+            said[0].message
+        );
+    }
+
+    /// Takes every write, gives no read back.
+    struct UnreadableStore(Vec<u8>);
+
+    impl std::io::Write for UnreadableStore {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl std::io::Read for UnreadableStore {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("the disk failed"))
+        }
+    }
+
+    impl std::io::Seek for UnreadableStore {
+        fn seek(&mut self, _: std::io::SeekFrom) -> std::io::Result<u64> {
+            Ok(0)
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! ([`WalkedFiles::move_out`]).
 
 use std::ffi::OsStr;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use rayon::slice::ParallelSliceMut;
@@ -82,6 +83,32 @@ pub(crate) struct WalkedFiles {
     len: usize,
     /// How many chunks at the start were released.
     released: usize,
+    /// Where the chunks moved out of memory are ([`WalkedFiles::move_out`]).
+    disk: Option<OnDisk>,
+}
+
+/// A file the walk's list keeps the chunks the file pass has not reached
+/// in (an anonymous temporary file).
+pub(crate) trait ListStore: Read + Write + Seek + Send + Sync {}
+
+impl<T: Read + Write + Seek + Send + Sync> ListStore for T {}
+
+/// The chunks of a [`WalkedFiles`] moved out of memory.
+struct OnDisk {
+    store: Box<dyn ListStore>,
+    /// By chunk: where it is in `store` while it is there.
+    spans: Vec<Option<(u64, usize)>>,
+    /// By chunk: it could not be read back (its files are not read).
+    lost: Vec<bool>,
+}
+
+impl std::fmt::Debug for OnDisk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OnDisk")
+            .field("spans", &self.spans)
+            .field("lost", &self.lost)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -93,6 +120,62 @@ struct Chunk {
     /// The display paths that are not the path itself, by index in the
     /// chunk, in order.
     displays: Vec<(u32, Box<str>)>,
+}
+
+impl Chunk {
+    /// The chunk as bytes: the number of paths, their ends, the paths'
+    /// bytes, then each display path of its own with its index.
+    fn encode(&self, out: &mut Vec<u8>) {
+        let put = |out: &mut Vec<u8>, n: usize| out.extend_from_slice(&(n as u32).to_le_bytes());
+        put(out, self.ends.len());
+        for &end in &self.ends {
+            put(out, end as usize);
+        }
+        put(out, self.bytes.len());
+        out.extend_from_slice(&self.bytes);
+        put(out, self.displays.len());
+        for (i, display) in &self.displays {
+            put(out, *i as usize);
+            put(out, display.len());
+            out.extend_from_slice(display.as_bytes());
+        }
+    }
+
+    /// [`Chunk::encode`]'s bytes back; `None` when they are not a chunk.
+    fn decode(bytes: &[u8]) -> Option<Chunk> {
+        let mut at: usize = 0;
+        let mut take = |n: usize| -> Option<&[u8]> {
+            let piece = bytes.get(at..at.checked_add(n)?)?;
+            at += n;
+            Some(piece)
+        };
+        fn number(piece: &[u8]) -> Option<usize> {
+            Some(u32::from_le_bytes(piece.try_into().ok()?) as usize)
+        }
+        let n = number(take(4)?)?;
+        let mut ends = Vec::with_capacity(n.min(CHUNK));
+        for _ in 0..n {
+            ends.push(number(take(4)?)? as u32);
+        }
+        let len = number(take(4)?)?;
+        let path_bytes = take(len)?.to_vec();
+        if ends.windows(2).any(|w| w[0] > w[1]) || ends.last().is_some_and(|&e| e as usize > len) {
+            return None;
+        }
+        let d = number(take(4)?)?;
+        let mut displays = Vec::with_capacity(d.min(CHUNK));
+        for _ in 0..d {
+            let i = number(take(4)?)? as u32;
+            let len = number(take(4)?)?;
+            let text = std::str::from_utf8(take(len)?).ok()?;
+            displays.push((i, Box::from(text)));
+        }
+        Some(Chunk {
+            bytes: path_bytes,
+            ends,
+            displays,
+        })
+    }
 }
 
 impl WalkedFiles {
@@ -220,6 +303,83 @@ impl WalkedFiles {
         self.released = self.released.max(whole);
     }
 
+    /// Moves the chunks from `from` on out of memory, into `store`, until
+    /// the file pass reaches them ([`WalkedFiles::page_in`]): between the
+    /// walk and the reading of its last files a monorepo's list is held
+    /// while the apps read keep their facts, and their sum, which grows
+    /// with the monorepo, set the reading's peak. False, and nothing moved,
+    /// when `store` fails a write (the list then stays in memory, as
+    /// without a temporary file).
+    pub fn move_out(&mut self, from: usize, mut store: Box<dyn ListStore>) -> bool {
+        let first = from.max(self.released);
+        if first >= self.chunks.len() || self.disk.is_some() {
+            return false;
+        }
+        let mut spans = vec![None; self.chunks.len()];
+        let mut offset = 0u64;
+        let mut bytes = Vec::new();
+        for (k, chunk) in self.chunks.iter().enumerate().skip(first) {
+            bytes.clear();
+            chunk.encode(&mut bytes);
+            if store.write_all(&bytes).is_err() {
+                return false;
+            }
+            spans[k] = Some((offset, bytes.len()));
+            offset += bytes.len() as u64;
+        }
+        if store.flush().is_err() {
+            return false;
+        }
+        for chunk in &mut self.chunks[first..] {
+            *chunk = Chunk::default();
+        }
+        self.disk = Some(OnDisk {
+            store,
+            lost: vec![false; spans.len()],
+            spans,
+        });
+        true
+    }
+
+    /// Reads back the chunks holding the files of `range` that were moved
+    /// out. Returns how many files it could not give back (their chunks
+    /// unreadable: [`WalkedFiles::is_lost`]).
+    pub fn page_in(&mut self, range: std::ops::Range<usize>) -> usize {
+        let Some(disk) = &mut self.disk else {
+            return 0;
+        };
+        if range.is_empty() {
+            return 0;
+        }
+        let mut lost = 0;
+        let last = (range.end - 1) / CHUNK;
+        for k in range.start / CHUNK..=last.min(self.chunks.len().saturating_sub(1)) {
+            let Some((offset, size)) = disk.spans[k].take() else {
+                continue;
+            };
+            let mut bytes = vec![0; size];
+            let read = disk
+                .store
+                .seek(SeekFrom::Start(offset))
+                .and_then(|_| disk.store.read_exact(&mut bytes));
+            match read.ok().and_then(|()| Chunk::decode(&bytes)) {
+                Some(chunk) => self.chunks[k] = chunk,
+                None => {
+                    disk.lost[k] = true;
+                    lost += CHUNK.min(self.len - k * CHUNK);
+                }
+            }
+        }
+        lost
+    }
+
+    /// The `i`-th file's chunk was moved out and could not be read back.
+    pub fn is_lost(&self, i: usize) -> bool {
+        self.disk
+            .as_ref()
+            .is_some_and(|d| d.lost.get(i / CHUNK).copied().unwrap_or(false))
+    }
+
     /// The bytes the list holds (for tests).
     #[cfg(test)]
     pub fn held_bytes(&self) -> usize {
@@ -317,5 +477,122 @@ mod tests {
         assert_eq!(sorted.get(1).path, latin1);
         assert_eq!(sorted.get(0).path, Path::new("r/caf.txt"));
         assert_eq!(sorted.get(2).display(), "r/z.txt");
+    }
+
+    /// Moved out of memory, each chunk comes back as it was when a window
+    /// reaches it (paths, display paths of their own), the first left in
+    /// memory; the chunks not reached hold nothing.
+    #[test]
+    fn chunks_moved_out_come_back_as_they_were() {
+        let paths: Vec<String> = (0..CHUNK * 3 + 7)
+            .map(|i| format!("repo/apps/app-{:04}/src/main/mule/flow-{i}.xml", i / 20))
+            .collect();
+        let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let mut files = list(&refs);
+        // A display path of its own in a chunk that moves.
+        files.chunks[2]
+            .displays
+            .push((5, Box::from("shown\\otherwise")));
+        let full = files.held_bytes();
+        assert!(files.move_out(1, Box::new(std::io::Cursor::new(Vec::new()))));
+        let first = files.held_bytes();
+        assert!(first * 3 < full, "{first} of {full}");
+        assert_eq!(files.get(3).display(), paths[3]);
+        // Nothing to give back before the moved chunks.
+        assert_eq!(files.page_in(0..CHUNK), 0);
+        assert_eq!(files.held_bytes(), first);
+        assert_eq!(files.page_in(CHUNK * 2 + 3..CHUNK * 3 + 2), 0);
+        assert_eq!(files.get(CHUNK * 2 + 5).display(), "shown\\otherwise");
+        assert_eq!(
+            files.get(CHUNK * 3 + 1).path,
+            Path::new(&paths[CHUNK * 3 + 1])
+        );
+        files.page_in(CHUNK..CHUNK * 3 + 7);
+        for (i, p) in paths.iter().enumerate() {
+            assert_eq!(files.get(i).path, Path::new(p));
+            assert!(!files.is_lost(i));
+        }
+        // Back whole (with no spare room).
+        assert!(files.held_bytes() <= full && files.held_bytes() * 10 > full * 9);
+        // A second move does nothing.
+        assert!(!files.move_out(1, Box::new(std::io::Cursor::new(Vec::new()))));
+    }
+
+    /// A store failing a write takes nothing: the list stays in memory,
+    /// whole. One whose bytes are not a chunk any more loses that chunk's
+    /// files, counted once, and no other.
+    #[test]
+    fn a_failing_store_keeps_the_list_or_loses_a_chunk() {
+        let paths: Vec<String> = (0..CHUNK * 2 + 3).map(|i| format!("r/f-{i}.txt")).collect();
+        let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let mut files = list(&refs);
+        let full = files.held_bytes();
+        let full_disk = std::io::Cursor::new([0u8; 100]);
+        assert!(!files.move_out(1, Box::new(full_disk)));
+        assert_eq!(files.held_bytes(), full);
+        assert_eq!(files.page_in(0..paths.len()), 0);
+        assert_eq!(files.get(CHUNK + 1).path, Path::new(&paths[CHUNK + 1]));
+
+        let mut files = list(&refs);
+        assert!(files.move_out(1, Box::new(Truncated(std::io::Cursor::new(Vec::new())))));
+        // The second chunk reads back cut short, the third whole.
+        assert_eq!(files.page_in(CHUNK..CHUNK * 2), CHUNK);
+        assert_eq!(files.page_in(CHUNK..CHUNK * 2), 0, "counted once");
+        assert!(files.is_lost(CHUNK) && files.is_lost(CHUNK * 2 - 1));
+        assert_eq!(files.page_in(CHUNK * 2..paths.len()), 0);
+        assert!(!files.is_lost(CHUNK * 2) && !files.is_lost(0));
+        assert_eq!(
+            files.get(CHUNK * 2 + 2).path,
+            Path::new(&paths[CHUNK * 2 + 2])
+        );
+    }
+
+    /// Bytes that are not an encoded chunk are refused, not trusted.
+    #[test]
+    fn decoding_refuses_what_is_not_a_chunk() {
+        let mut files = list(&["r/a", "r/bb", "r/ccc"]);
+        files.chunks[0].displays.push((1, Box::from("r\\bb")));
+        let mut bytes = Vec::new();
+        files.chunks[0].encode(&mut bytes);
+        let back = Chunk::decode(&bytes).expect("a chunk");
+        assert_eq!(back.bytes, files.chunks[0].bytes);
+        assert_eq!(back.ends, files.chunks[0].ends);
+        assert_eq!(back.displays, files.chunks[0].displays);
+        for cut in 0..bytes.len() {
+            assert!(Chunk::decode(&bytes[..cut]).is_none(), "cut at {cut}");
+        }
+        // An end past the paths' bytes.
+        let mut bad = bytes.clone();
+        bad[4..8].copy_from_slice(&1000u32.to_le_bytes());
+        assert!(Chunk::decode(&bad).is_none());
+    }
+
+    /// A store whose reads stop halfway through the first chunk written
+    /// after the first (the second chunk of the list).
+    struct Truncated(std::io::Cursor<Vec<u8>>);
+
+    impl std::io::Write for Truncated {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.write(buf)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl std::io::Read for Truncated {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.0.position() == 0 {
+                let half = buf.len() / 2;
+                return self.0.read(&mut buf[..half.max(1)]).and(Ok(0));
+            }
+            self.0.read(buf)
+        }
+    }
+
+    impl std::io::Seek for Truncated {
+        fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+            self.0.seek(to)
+        }
     }
 }
