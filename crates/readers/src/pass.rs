@@ -372,11 +372,14 @@ fn read_files(
     let read_window = |files: &WalkedFiles,
                        file_app: &FileApps,
                        range: std::ops::Range<usize>|
-     -> Vec<(usize, FileOutput)> {
+     -> Vec<Option<FileOutput>> {
+        // Indexed (no `filter`): the outputs are collected in place.
         range
             .into_par_iter()
-            .filter(|&i| !files.is_lost(i))
             .map(|i| {
+                if files.is_lost(i) {
+                    return None;
+                }
                 let app = file_app.get(i);
                 with_read_buffer(|buf| {
                     let input = FileInput {
@@ -384,9 +387,12 @@ fn read_files(
                         mdapi_roots: &mdapi_roots,
                         fields_written,
                     };
-                    let out =
-                        process_file(&files.get(i), app.map(|i| (i, &apps[i])), input, options);
-                    (i, out)
+                    Some(process_file(
+                        &files.get(i),
+                        app.map(|i| (i, &apps[i])),
+                        input,
+                        options,
+                    ))
                 })
             })
             .collect()
@@ -412,9 +418,10 @@ fn read_files(
             collected.assembled[a] = Some(app);
             collected.text_files.append(text);
         }
-        for (i, out) in outputs {
+        for (i, out) in outputs.into_iter().enumerate() {
+            let Some(out) = out else { continue };
             let part = out.app.map(|a| parts.entry(a).or_default());
-            take_output(i, out, part, collected, inventory);
+            take_output(start + i, out, part, collected, inventory);
         }
         // Read: the walk's list of them is not held to the end.
         files.release_before(end);
