@@ -763,16 +763,13 @@ mod tests {
         assert_eq!(whole.apps.len(), 5, "{:?}", whole.apps);
     }
 
-    /// The walk's list of files is freed as the pass reads them: after
-    /// each window, the list holds only the files still to read (by whole
-    /// chunks), whatever the apps around them; and only the app still
-    /// being read when a window ends holds parts.
-    #[test]
-    fn the_walk_list_is_freed_as_the_files_are_read() {
+    /// A monorepo of `apps` apps, then 3 chunks of notes in no app, then
+    /// one more app (its files in the last chunk).
+    fn apps_around_notes(apps: usize) -> tempfile::TempDir {
         let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        for i in 0..20 {
+        for i in 0..apps {
             copy_tree(
                 &fixtures.join("mule4-app"),
                 &root.join(format!("apps/a-{i:02}")),
@@ -783,20 +780,36 @@ mod tests {
             write(root, &name, "nothing here\n");
         }
         copy_tree(&fixtures.join("mule4-app"), &root.join("apps/z-billing"));
-        let paths = vec![root.to_path_buf()];
-        let options = ReadOptions::default();
+        dir
+    }
 
-        let walk = discover::walk(&paths, &options);
-        let files = walk.files;
-        let total = files.len();
-        assert!(total > CHUNK * 3, "{total}");
-        let full = files.held_bytes();
+    /// What [`read_through`] gives.
+    struct ReadThrough {
+        /// Files walked.
+        total: usize,
+        /// The bytes the walk's list held before the file pass.
+        full: usize,
+        /// Apps found.
+        apps: usize,
+        collected: Collected,
+        inventory: Inventory,
+    }
+
+    /// `paths` walked and read through the file pass in windows of
+    /// `window` files, the walk's list moved out to `store` if any.
+    fn read_through(
+        paths: &[PathBuf],
+        store: Option<Box<dyn ListStore>>,
+        window: usize,
+    ) -> ReadThrough {
+        let options = ReadOptions::default();
+        let files = discover::walk(paths, &options).files;
+        let (total, full) = (files.len(), files.held_bytes());
         let apps = app_roots(&files, &options);
-        assert_eq!(apps.len(), 21);
         let file_app = apps_of_files(&files, &apps);
         let sources = Sources {
             files,
-            list_store: None,
+            list_store: store,
             file_app,
             apps: &apps,
             mdapi_roots: Vec::new(),
@@ -805,7 +818,29 @@ mod tests {
         };
         let mut collected = Collected::default();
         let mut inventory = Inventory::default();
-        read_files(sources, CHUNK, &|_, _| {}, &mut collected, &mut inventory);
+        read_files(sources, window, &|_, _| {}, &mut collected, &mut inventory);
+        ReadThrough {
+            total,
+            full,
+            apps: apps.len(),
+            collected,
+            inventory,
+        }
+    }
+
+    /// The walk's list of files is freed as the pass reads them: after
+    /// each window, the list holds only the files still to read (by whole
+    /// chunks), whatever the apps around them; and only the app still
+    /// being read when a window ends holds parts.
+    #[test]
+    fn the_walk_list_is_freed_as_the_files_are_read() {
+        let dir = apps_around_notes(20);
+        let paths = vec![dir.path().to_path_buf()];
+        let run = read_through(&paths, None, CHUNK);
+        let (total, full, collected, inventory) =
+            (run.total, run.full, run.collected, run.inventory);
+        assert!(total > CHUNK * 3, "{total}");
+        assert_eq!(run.apps, 21);
         assert_eq!(inventory.stats.files, total as u64);
         assert_eq!(collected.assembled.iter().flatten().count(), 21);
         // Only the app a window ends in holds its parts until the next.
@@ -837,39 +872,15 @@ mod tests {
     /// instead of stopping.
     #[test]
     fn the_walk_list_waits_out_of_memory_for_the_windows() {
-        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        for i in 0..12 {
-            copy_tree(
-                &fixtures.join("mule4-app"),
-                &root.join(format!("apps/a-{i:02}")),
-            );
-        }
-        for i in 0..CHUNK * 3 {
-            let name = format!("apps/m-notes/notes-{:02}/note-{i:05}.txt", i / 100);
-            write(root, &name, "nothing here\n");
-        }
-        copy_tree(&fixtures.join("mule4-app"), &root.join("apps/z-billing"));
-        let paths = vec![root.to_path_buf()];
-        let options = ReadOptions::default();
+        let dir = apps_around_notes(12);
+        let paths = vec![dir.path().to_path_buf()];
         let read = |store: Option<Box<dyn ListStore>>| {
-            let files = discover::walk(&paths, &options).files;
-            let total = files.len();
-            let apps = app_roots(&files, &options);
-            let file_app = apps_of_files(&files, &apps);
-            let sources = Sources {
-                files,
-                list_store: store,
-                file_app,
-                apps: &apps,
-                mdapi_roots: Vec::new(),
-                options: &options,
-                fields_written: true,
-            };
-            let mut collected = Collected::default();
-            let mut inventory = Inventory::default();
-            read_files(sources, 256, &|_, _| {}, &mut collected, &mut inventory);
+            let ReadThrough {
+                total,
+                collected,
+                inventory,
+                ..
+            } = read_through(&paths, store, 256);
             let apps: Vec<String> = collected
                 .assembled
                 .iter()

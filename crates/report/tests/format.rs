@@ -255,11 +255,7 @@ fn a_sarif_log_past_the_result_limit_is_the_same_read_one_at_a_time() {
     use intguard_model::Severity;
     use intguard_report::sarif::MAX_RESULTS;
     let sample = common::findings();
-    let (high, low) = (&sample[1], &sample[4]);
-    assert_eq!(
-        (high.severity, low.severity),
-        (Severity::High, Severity::Low)
-    );
+    let (high, low) = common::high_and_low(&sample);
     let mut findings = Vec::new();
     for i in 0..5 {
         let mut f = low.clone();
@@ -309,14 +305,7 @@ fn a_sarif_log_past_the_result_limit_is_the_same_read_one_at_a_time() {
     assert!(!rules.iter().any(|r| r["id"] == "IG998"));
     // The 10 critical findings (last in the report), the first 24,990 high
     // ones; not the low ones nor the last 10 high ones.
-    let lines: Vec<u64> = results
-        .iter()
-        .map(|r| {
-            r["locations"][0]["physicalLocation"]["region"]["startLine"]
-                .as_u64()
-                .unwrap()
-        })
-        .collect();
+    let lines = common::start_lines(results);
     let quota = (MAX_RESULTS - 10) as u64;
     let expected: Vec<u64> = (10..10 + quota).chain(100_000..100_010).collect();
     assert_eq!(lines, expected);

@@ -389,11 +389,7 @@ fn empty_log_is_still_valid() {
 #[test]
 fn a_log_keeps_the_most_severe_results_within_githubs_limit() {
     let sample = common::findings();
-    let (high, low) = (&sample[1], &sample[4]);
-    assert_eq!(
-        (high.severity, low.severity),
-        (Severity::High, Severity::Low)
-    );
+    let (high, low) = common::high_and_low(&sample);
     // Low findings first in the report: the limit is by severity, not order.
     let mut findings = vec![low.clone(); 3];
     for i in 0..sarif::MAX_RESULTS {
@@ -406,14 +402,7 @@ fn a_log_keeps_the_most_severe_results_within_githubs_limit() {
     let results = v["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), sarif::MAX_RESULTS);
     assert!(results.iter().all(|r| r["ruleId"] == "IG101"));
-    let lines: Vec<u64> = results
-        .iter()
-        .map(|r| {
-            r["locations"][0]["physicalLocation"]["region"]["startLine"]
-                .as_u64()
-                .unwrap()
-        })
-        .collect();
+    let lines = common::start_lines(results);
     assert!(lines.windows(2).all(|w| w[0] < w[1]), "the report's order");
     let notes = v["runs"][0]["invocations"][0]["toolExecutionNotifications"]
         .as_array()

@@ -218,3 +218,29 @@ impl Fixture {
         }
     }
 }
+
+/// The sample's high finding and its low one (tests of the severity
+/// order build on them).
+pub fn high_and_low(sample: &[Finding]) -> (&Finding, &Finding) {
+    let (high, low) = (&sample[1], &sample[4]);
+    assert_eq!(
+        (high.severity, low.severity),
+        (
+            intguard_model::Severity::High,
+            intguard_model::Severity::Low
+        )
+    );
+    (high, low)
+}
+
+/// The start line of each SARIF result, in order.
+pub fn start_lines(results: &[serde_json::Value]) -> Vec<u64> {
+    results
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect()
+}
