@@ -54,6 +54,10 @@ pub(crate) struct FileOutput {
     /// order mark skipped): the plugins it depends on are read when the app
     /// is assembled, should it import a file it does not hold.
     pub(crate) pom_with_plugins: Option<Box<(String, String)>>,
+    /// The app's pom, read: whether it says `parent` (a pom that does not
+    /// names no parent pom to inherit a domain from, and is not read again
+    /// for one when the app is assembled).
+    pub(crate) pom_names_parent: Option<bool>,
     /// What the pom's Mule Maven plugin deployments set on the app.
     pub(crate) deployment_properties: Vec<DeploymentProperty>,
     /// A DataWeave script of the app's resources that may build a login
@@ -652,6 +656,7 @@ fn read_app_file(
         // What its Mule Maven plugin deployments set on the app: read with
         // its other definitions by the text scan below.
         role.app_pom = true;
+        out.pom_names_parent = Some(memchr::memmem::find(bytes, b"parent").is_some());
         // Most poms name no domain: only those that say `mule-domain` are parsed.
         if memchr::memmem::find(bytes, b"mule-domain").is_some() {
             // quick-xml counts positions from after a byte order mark.

@@ -506,6 +506,9 @@ fn take_output(
     if out.plugin.is_some() {
         part.plugin = out.plugin;
     }
+    if out.pom_names_parent.is_some() {
+        part.pom_names_parent = out.pom_names_parent;
+    }
     if out.pom_with_plugins.is_some() {
         part.pom_with_plugins = out.pom_with_plugins;
     }

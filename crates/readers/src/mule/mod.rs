@@ -138,6 +138,9 @@ pub(crate) struct AppParts {
     /// The pom, when it says `mule-plugin`, for
     /// [`MuleApp::plugin_dependencies`] (see `FileOutput::pom_with_plugins`).
     pub pom_with_plugins: Option<Box<(String, String)>>,
+    /// Whether the app's pom says `parent`, when the reading read it
+    /// (see `FileOutput::pom_names_parent`).
+    pub pom_names_parent: Option<bool>,
     /// [`MuleApp::deployment_properties`].
     pub deployment_properties: Vec<intguard_model::DeploymentProperty>,
     /// DataWeave scripts of `src/main/resources/` that may build a login:
@@ -298,10 +301,12 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
     }
     // A Mule 4 app whose own pom names no domain may inherit the dependency
     // from a parent pom; looked for (two small reads) only when the app has
-    // Salesforce connections or uses one it does not define.
+    // Salesforce connections or uses one it does not define, and its pom,
+    // when the reading read it, says `parent`.
     if app.domain_link.is_none()
         && !root.domain
         && root.runtime == MuleRuntime::Mule4
+        && parts.pom_names_parent != Some(false)
         && (!app.foreign_connection_refs.is_empty() || !app.salesforce_connections.is_empty())
     {
         app.domain_link = descriptor::inherited_domain_link(&root.dir, &root.display).map(Box::new);
