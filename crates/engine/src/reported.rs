@@ -148,9 +148,23 @@ impl ReportedFindings {
     /// when the reader reaches it. Can be called again (each call reads
     /// them back anew).
     pub fn iter(&self) -> Box<dyn Iterator<Item = Cow<'_, Finding>> + '_> {
+        self.read(true)
+    }
+
+    /// [`ReportedFindings::iter`], but those read back get no snippet: for
+    /// a reader that only counts or names them (HTML's overview), which
+    /// need not read every source file a finding is in once more.
+    pub fn iter_without_snippets(&self) -> Box<dyn Iterator<Item = Cow<'_, Finding>> + '_> {
+        self.read(false)
+    }
+
+    fn read(&self, snippets: bool) -> Box<dyn Iterator<Item = Cow<'_, Finding>> + '_> {
         match &self.store {
             Store::Held(findings) => Box::new(findings.iter().map(Cow::Borrowed)),
-            Store::Sealed(sealed) => Box::new(FileGroups::new(Arc::clone(sealed)).map(Cow::Owned)),
+            Store::Sealed(sealed) => {
+                let snippets = snippets && sealed.snippets;
+                Box::new(FileGroups::new(Arc::clone(sealed), snippets).map(Cow::Owned))
+            }
         }
     }
 
@@ -423,7 +437,8 @@ enum Batches {
 }
 
 impl FileGroups {
-    fn new(sealed: Arc<Sealed>) -> Self {
+    /// `snippets`: whether the findings get theirs.
+    fn new(sealed: Arc<Sealed>, snippets: bool) -> Self {
         let (send, receive) = std::sync::mpsc::sync_channel(1);
         let ahead = Arc::clone(&sealed);
         let here = Arc::clone(&sealed);
@@ -431,7 +446,7 @@ impl FileGroups {
             .name("intguard-report".to_string())
             .spawn(move || {
                 let threads = ahead.threads;
-                let mut reader = BatchReader::new(ahead);
+                let mut reader = BatchReader::new(ahead, snippets);
                 // On the scan's number of threads.
                 with_threads(threads, || {
                     while let Some(batch) = reader.next_batch() {
@@ -444,7 +459,7 @@ impl FileGroups {
             });
         let batches = match started {
             Ok(_) => Batches::Ahead(receive),
-            Err(_) => Batches::Here(BatchReader::new(here)),
+            Err(_) => Batches::Here(BatchReader::new(here, snippets)),
         };
         FileGroups {
             batches,
@@ -492,13 +507,19 @@ impl Iterator for FileGroups {
 /// Reads the sealed findings back a batch of whole files' at a time.
 struct BatchReader {
     sealed: Arc<Sealed>,
+    /// Whether the findings get their snippets.
+    snippets: bool,
     /// The first key not read yet.
     next: usize,
 }
 
 impl BatchReader {
-    fn new(sealed: Arc<Sealed>) -> Self {
-        BatchReader { sealed, next: 0 }
+    fn new(sealed: Arc<Sealed>, snippets: bool) -> Self {
+        BatchReader {
+            sealed,
+            snippets,
+            next: 0,
+        }
     }
 
     /// The next batch; `None` once all are read.
@@ -551,7 +572,7 @@ impl BatchReader {
                         f
                     })
                     .collect();
-                if sealed.snippets {
+                if self.snippets {
                     add_snippets(&mut findings, &sealed.finishing.wording);
                 }
                 for f in &mut findings {
@@ -695,6 +716,45 @@ mod tests {
         // What reaches the disk is not the findings' text.
         let on_disk = String::from_utf8_lossy(&file.contents()).into_owned();
         assert!(!on_disk.contains("s3cretValue1") && !on_disk.contains("zebra"));
+    }
+
+    /// Read without snippets (for a reporter that only counts them), the
+    /// same findings in the same order, finished but for the snippet their
+    /// source file would give.
+    #[test]
+    fn findings_read_without_snippets_are_the_same_but_for_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("flow.xml");
+        std::fs::write(&path, "<mule>\n  <http:request url=\"http://x\"/>\n</mule>\n").unwrap();
+        let shown = FilePath::from(path.to_string_lossy().as_ref());
+        let mut collecting = Collecting::new(Shared::default().boxed(), true);
+        for (line, rule) in [(2, "IG109"), (1, "IG101")] {
+            let mut f = Finding::new(meta(rule), Location::new(shown.clone(), line, 3), "m");
+            f.fingerprint = format!("fp{line}");
+            collecting.push(f, shown.clone());
+        }
+        let finishing = Finishing {
+            wording: Redactor::new(Vec::<String>::new()),
+            relative: Relative::new(&[]),
+        };
+        let sealed = collecting.finish(Arc::new(finishing), 1);
+        assert!(matches!(sealed.store, Store::Sealed(_)));
+        let with: Vec<Finding> = sealed.iter().map(Cow::into_owned).collect();
+        let without: Vec<Finding> = sealed.iter_without_snippets().map(Cow::into_owned).collect();
+        assert_eq!(with.len(), 2);
+        assert!(with.iter().all(|f| f.snippet.is_some()), "{with:?}");
+        assert!(without.iter().all(|f| f.snippet.is_none()), "{without:?}");
+        let unsnipped: Vec<Finding> = with
+            .into_iter()
+            .map(|mut f| {
+                f.snippet = None;
+                f
+            })
+            .collect();
+        assert_eq!(
+            serde_json::to_string(&unsnipped).unwrap(),
+            serde_json::to_string(&without).unwrap()
+        );
     }
 
     /// A write failing part-way brings what was written back into memory:

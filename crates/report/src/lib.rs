@@ -147,6 +147,12 @@ pub trait FindingSource {
     }
     /// The findings, in the report's order (each call reads them anew).
     fn iter(&self) -> Box<dyn Iterator<Item = Cow<'_, Finding>> + '_>;
+    /// [`FindingSource::iter`], where the findings may come without their
+    /// snippets: for a reporter that only counts or names them before
+    /// listing them, which then costs no source file read again.
+    fn iter_without_snippets(&self) -> Box<dyn Iterator<Item = Cow<'_, Finding>> + '_> {
+        self.iter()
+    }
     /// Each finding's rule id and severity, in the same order, without
     /// reading the findings.
     fn heads(&self) -> Box<dyn Iterator<Item = (&'static str, Severity)> + '_>;
@@ -169,6 +175,15 @@ impl<'a> Findings<'a> {
         match *self {
             Findings::Held(findings) => Box::new(findings.iter().map(Cow::Borrowed)),
             Findings::Read(source) => source.iter(),
+        }
+    }
+
+    /// The findings, in order, maybe without their snippets
+    /// ([`FindingSource::iter_without_snippets`]).
+    pub fn iter_without_snippets(&self) -> Box<dyn Iterator<Item = Cow<'a, Finding>> + 'a> {
+        match *self {
+            Findings::Held(findings) => Box::new(findings.iter().map(Cow::Borrowed)),
+            Findings::Read(source) => source.iter_without_snippets(),
         }
     }
 

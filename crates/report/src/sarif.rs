@@ -314,53 +314,54 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         Some((cut, notification)) => (Some(cut), Some(notification)),
         None => (None, None),
     };
-    let kept = report.findings.len().min(MAX_RESULTS);
-    let room = MAX_RESULTS - kept;
-    let read = matches!(report.findings, Findings::Read(_));
+    let room = MAX_RESULTS - report.findings.len().min(MAX_RESULTS);
     let mut results = Vec::new();
-    if read {
-        // A scan's findings, read as they are written: their descriptors
-        // first (the driver lists them before the results), from their
-        // heads, and from the first kept finding of a rule no descriptor
-        // was passed for (read for that alone).
-        let mut keeper = Keeper::new(cut);
-        let unknown = report
-            .findings
-            .heads()
-            .any(|(rule, severity)| keeper.keeps(severity) && !rules.knows(rule));
-        let mut firsts: BTreeMap<&'static str, Finding> = BTreeMap::new();
-        if unknown {
+    match report.findings {
+        Findings::Read(_) => {
+            // A scan's findings, read as they are written: their
+            // descriptors first (the driver lists them before the results),
+            // from their heads, and from the first kept finding of a rule
+            // no descriptor was passed for (read for that alone).
             let mut keeper = Keeper::new(cut);
-            for f in report.findings.iter() {
-                if keeper.keeps(f.severity) && !rules.knows(f.rule) {
-                    firsts.entry(f.rule).or_insert_with(|| f.into_owned());
+            let unknown = report
+                .findings
+                .heads()
+                .any(|(rule, severity)| keeper.keeps(severity) && !rules.knows(rule));
+            let mut firsts: BTreeMap<&'static str, Finding> = BTreeMap::new();
+            if unknown {
+                let mut keeper = Keeper::new(cut);
+                for f in report.findings.iter_without_snippets() {
+                    if keeper.keeps(f.severity) && !rules.knows(f.rule) {
+                        firsts.entry(f.rule).or_insert_with(|| f.into_owned());
+                    }
+                }
+            }
+            let mut keeper = Keeper::new(cut);
+            for (rule, severity) in report.findings.heads() {
+                if !keeper.keeps(severity) {
+                    continue;
+                }
+                match firsts.get(rule) {
+                    Some(first) if !rules.knows(rule) => {
+                        rules.descriptor(first);
+                    }
+                    _ => {
+                        rules.known_descriptor(rule, severity);
+                    }
                 }
             }
         }
-        let mut keeper = Keeper::new(cut);
-        for (rule, severity) in report.findings.heads() {
-            if !keeper.keeps(severity) {
-                continue;
-            }
-            match firsts.get(rule) {
-                Some(first) if !rules.knows(rule) => {
-                    rules.descriptor(first);
-                }
-                _ => {
-                    rules.known_descriptor(rule, severity);
-                }
-            }
+        Findings::Held(findings) => {
+            let mut keeper = Keeper::new(cut);
+            results = findings
+                .iter()
+                .filter(|f| keeper.keeps(f.severity))
+                .map(|f| {
+                    let (id, i) = rules.descriptor(f);
+                    result(f, id, i, &artifacts)
+                })
+                .collect();
         }
-    } else if let Findings::Held(findings) = report.findings {
-        let mut keeper = Keeper::new(cut);
-        results = findings
-            .iter()
-            .filter(|f| keeper.keeps(f.severity))
-            .map(|f| {
-                let (id, i) = rules.descriptor(f);
-                result(f, id, i, &artifacts)
-            })
-            .collect();
     }
     let mut hidden_left_out = None;
     if let Some(hidden) = &report.hidden {
@@ -385,10 +386,9 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         });
     }
     let Rules { list: rules, index } = rules;
-    let results = if read {
+    let results = if matches!(report.findings, Findings::Read(_)) {
         Results::Read {
             findings: report.findings,
-            kept,
             cut,
             index,
             artifacts: &artifacts,
@@ -647,8 +647,7 @@ enum Results<'a> {
     Built(Vec<SarifResult>),
     Read {
         findings: Findings<'a>,
-        /// How many of them the log keeps ([`Cut`]).
-        kept: usize,
+        /// Which of them the log keeps.
         cut: Option<Cut>,
         index: BTreeMap<String, (usize, Severity)>,
         artifacts: &'a Artifacts,
@@ -663,12 +662,12 @@ impl Serialize for Results<'_> {
             Results::Built(results) => results.serialize(serializer),
             Results::Read {
                 findings,
-                kept,
                 cut,
                 index,
                 artifacts,
                 hidden,
             } => {
+                let kept = findings.len().min(MAX_RESULTS);
                 let mut seq = serializer.serialize_seq(Some(kept + hidden.len()))?;
                 let mut keeper = Keeper::new(*cut);
                 for f in findings.iter().filter(|f| keeper.keeps(f.severity)) {

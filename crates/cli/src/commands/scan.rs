@@ -452,6 +452,10 @@ impl FindingSource for Reported<'_> {
         self.0.iter()
     }
 
+    fn iter_without_snippets(&self) -> Box<dyn Iterator<Item = Cow<'_, Finding>> + '_> {
+        self.0.iter_without_snippets()
+    }
+
     fn heads(&self) -> Box<dyn Iterator<Item = (&'static str, Severity)> + '_> {
         self.0.heads()
     }

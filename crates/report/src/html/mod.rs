@@ -133,7 +133,7 @@ struct Overview {
 impl Overview {
     fn of(report: &Report) -> Overview {
         let mut overview = Overview::default();
-        for f in report.findings.iter() {
+        for f in report.findings.iter_without_snippets() {
             overview.rules.entry(f.rule).or_default().add(&f);
             if let Some(identity) = f.identity.as_deref() {
                 for user in users_of(identity) {
