@@ -178,16 +178,17 @@ pub(crate) fn finish(
         if suppress::hides(&by_file, &f) {
             suppression_reasons.push(suppress::reasons(&by_file, &f).join("; "));
             suppressed.push(f);
-        } else if in_baseline(&f) {
-            f.forget_judging();
-            let mut shown = f.location.path.clone();
-            relative.rewrite(&mut shown);
-            baselined.push(f, shown);
         } else {
+            // Asked before the fields it reads are forgotten.
+            let known = in_baseline(&f);
             f.forget_judging();
             let mut shown = f.location.path.clone();
             relative.rewrite(&mut shown);
-            findings.push(f, shown);
+            if known {
+                baselined.push(f, shown);
+            } else {
+                findings.push(f, shown);
+            }
         }
     }
     let lost = read_back.lost() + findings.lost() + baselined.lost();

@@ -725,7 +725,11 @@ mod tests {
     fn findings_read_without_snippets_are_the_same_but_for_them() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("flow.xml");
-        std::fs::write(&path, "<mule>\n  <http:request url=\"http://x\"/>\n</mule>\n").unwrap();
+        std::fs::write(
+            &path,
+            "<mule>\n  <http:request url=\"http://x\"/>\n</mule>\n",
+        )
+        .unwrap();
         let shown = FilePath::from(path.to_string_lossy().as_ref());
         let mut collecting = Collecting::new(Shared::default().boxed(), true);
         for (line, rule) in [(2, "IG109"), (1, "IG101")] {
@@ -740,7 +744,10 @@ mod tests {
         let sealed = collecting.finish(Arc::new(finishing), 1);
         assert!(matches!(sealed.store, Store::Sealed(_)));
         let with: Vec<Finding> = sealed.iter().map(Cow::into_owned).collect();
-        let without: Vec<Finding> = sealed.iter_without_snippets().map(Cow::into_owned).collect();
+        let without: Vec<Finding> = sealed
+            .iter_without_snippets()
+            .map(Cow::into_owned)
+            .collect();
         assert_eq!(with.len(), 2);
         assert!(with.iter().all(|f| f.snippet.is_some()), "{with:?}");
         assert!(without.iter().all(|f| f.snippet.is_none()), "{without:?}");
