@@ -394,6 +394,13 @@ impl WalkedFiles {
 mod tests {
     use super::*;
 
+    /// `n` flow files' paths, 20 to an app, in walk order.
+    fn flow_paths(n: usize) -> Vec<String> {
+        (0..n)
+            .map(|i| format!("repo/apps/app-{:04}/src/main/mule/flow-{i}.xml", i / 20))
+            .collect()
+    }
+
     fn list(paths: &[&str]) -> WalkedFiles {
         let mut files = WalkedFiles::default();
         for p in paths {
@@ -406,9 +413,7 @@ mod tests {
     /// freed whole while the files after them stay readable.
     #[test]
     fn paths_are_packed_in_chunks_freed_once_read() {
-        let paths: Vec<String> = (0..CHUNK * 2 + 5)
-            .map(|i| format!("repo/apps/app-{:04}/src/main/mule/flow-{i}.xml", i / 20))
-            .collect();
+        let paths = flow_paths(CHUNK * 2 + 5);
         let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
         let mut files = list(&refs);
         assert_eq!(files.len(), paths.len());
@@ -484,9 +489,7 @@ mod tests {
     /// memory; the chunks not reached hold nothing.
     #[test]
     fn chunks_moved_out_come_back_as_they_were() {
-        let paths: Vec<String> = (0..CHUNK * 3 + 7)
-            .map(|i| format!("repo/apps/app-{:04}/src/main/mule/flow-{i}.xml", i / 20))
-            .collect();
+        let paths = flow_paths(CHUNK * 3 + 7);
         let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
         let mut files = list(&refs);
         // A display path of its own in a chunk that moves.
