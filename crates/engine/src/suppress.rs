@@ -148,12 +148,31 @@ pub fn unused<'a>(
     hidden: &[Finding],
     judged: impl Fn(&str) -> bool,
 ) -> Vec<Diagnostic> {
+    // A comment can hide only the findings with a place in its own file:
+    // each comment is asked about those alone, not about every finding
+    // hidden anywhere (thousands of comments and as many hidden findings
+    // were millions of tests).
+    let mut by_file: HashMap<&str, Vec<&Finding>> = HashMap::new();
+    for f in hidden {
+        let places = std::iter::once(&f.location)
+            .chain(&f.also_at)
+            .chain(&f.suppressible_at);
+        for path in places.map(|l| l.path.as_str()) {
+            let here = by_file.entry(path).or_default();
+            if !here.last().is_some_and(|last| std::ptr::eq(*last, f)) {
+                here.push(f);
+            }
+        }
+    }
     let mut out = Vec::new();
     for s in suppressions {
         if !has_reason(s) {
             // Already reported as not applied.
             continue;
         }
+        let hidden = by_file
+            .get(s.location.path.as_str())
+            .map_or(&[][..], Vec::as_slice);
         let hides = |f: &Finding| {
             covers(s, f)
                 || f.also_at
@@ -164,7 +183,7 @@ pub fn unused<'a>(
         let mut used_any = false;
         let mut idle: Vec<&str> = Vec::new();
         if s.rules.is_empty() {
-            used_any = hidden.iter().any(hides);
+            used_any = hidden.iter().any(|f| hides(f));
         } else {
             for r in &s.rules {
                 let named =
@@ -315,6 +334,39 @@ mod tests {
         assert!(
             d[0].message
                 .starts_with("intguard-ignore IG102, IG109 hides no finding on lines 5 to 6: "),
+            "{}",
+            d[0].message
+        );
+    }
+
+    /// A comment is used by a finding with any of its places in the
+    /// comment's file (a grouped element, a place it may be hidden from),
+    /// whatever file the finding itself is in; a comment in a file where
+    /// nothing was hidden is reported.
+    #[test]
+    fn a_comment_is_used_by_a_finding_with_a_place_in_its_file() {
+        const YAML: &str = "app/src/main/resources/dev.yaml";
+        const OTHER: &str = "app/src/main/mule/other.xml";
+        let at = |path: &str, line: u32, rules: &[&str]| InlineSuppression {
+            location: Location::new(path, line, 1),
+            rules: rules.iter().map(|r| r.to_string()).collect(),
+            reason: Some("reviewed".to_string()),
+            covers_until_line: line + 1,
+        };
+        let in_yaml = at(YAML, 3, &["IG102"]);
+        let grouped = at(OTHER, 10, &[]);
+        let idle = at(OTHER, 40, &["IG102"]);
+        let mut from_yaml = finding("IG102", XML, 6);
+        from_yaml.suppressible_at = vec![Location::new(YAML, 4, 3)];
+        let mut spread = finding("IG302", XML, 20);
+        spread.also_at = vec![Location::new(OTHER, 11, 3), Location::new(OTHER, 12, 3)];
+        let hidden = [from_yaml, spread];
+        let d = unused([&in_yaml, &grouped, &idle], &hidden, |_| true);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!((d[0].path.as_str(), d[0].line), (OTHER, Some(40)));
+        assert!(
+            d[0].message
+                .starts_with("intguard-ignore IG102 hides no finding on lines 40 to 41: "),
             "{}",
             d[0].message
         );
