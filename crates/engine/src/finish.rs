@@ -9,9 +9,7 @@ use std::path::{Path, PathBuf};
 
 use intguard_model::path_text;
 use intguard_model::secret::Redactor;
-use intguard_model::{
-    Diagnostic, FilePath, Finding, InlineSuppression, Inventory, Location, SharedStr,
-};
+use intguard_model::{Diagnostic, FilePath, Finding, Inventory, Location, SharedStr};
 use intguard_rules::Completion;
 use rayon::prelude::*;
 
@@ -102,11 +100,7 @@ pub(crate) fn finish(
     diagnostics.retain(|d| d.code != APP_CONTEXT || !not_read.contains(&d.path));
 
     // By file: each finding is tested against its own file's suppressions.
-    let mut by_file: std::collections::HashMap<&str, Vec<&InlineSuppression>> =
-        std::collections::HashMap::new();
-    for s in &suppressions {
-        by_file.entry(s.location.path.as_str()).or_default().push(s);
-    }
+    let by_file = suppress::ByFile::new(&suppressions);
     // A baseline written before a secret's value counted in its
     // fingerprint holds the one made without it.
     let known = options.baseline.as_ref().map(|b| b.fingerprints());
@@ -140,12 +134,13 @@ pub(crate) fn finish(
     let relative = Relative::new(&widened);
     // The paths the findings print, for the secrets that are public text.
     let mut paths: BTreeSet<FilePath> = BTreeSet::new();
-    let mut suppressed = Vec::new();
-    // Why each is hidden, for SARIF's `suppressions` (kept in step with
-    // `suppressed` through the sort below).
-    let mut suppression_reasons: Vec<String> = Vec::new();
-    // Counted by every format, listed by SARIF on request: out of memory
-    // too (a baseline of every finding holds them all).
+    // Those hidden by inline comments and by the baseline: counted by every
+    // format, listed by SARIF on request, out of memory too (a baseline of
+    // every finding holds them all; a comment hides every finding of its
+    // lines). What the comments hid is recorded as they hide it, for the
+    // warnings on those that hide nothing.
+    let mut suppressed = Collecting::new(report_file(), false);
+    let mut uses = suppress::Uses::default();
     let mut baselined = Collecting::new(report_file(), false);
     for mut f in read_back.by_ref() {
         completion.complete(&mut f);
@@ -175,23 +170,31 @@ pub(crate) fn finish(
         }
         paths.insert(f.location.path.clone());
         paths.extend(f.related.iter().map(|r| r.path.clone()));
-        if suppress::hides(&by_file, &f) {
-            suppression_reasons.push(suppress::reasons(&by_file, &f).join("; "));
-            suppressed.push(f);
-        } else {
-            // Asked before the fields it reads are forgotten.
-            let known = in_baseline(&f);
-            f.forget_judging();
-            let mut shown = f.location.path.clone();
-            relative.rewrite(&mut shown);
-            if known {
-                baselined.push(f, shown);
-            } else {
-                findings.push(f, shown);
+        let hidden = by_file.hides(&f);
+        if hidden {
+            by_file.record_uses(&f, &mut uses);
+            // A comment's reason is the file's text, as a diagnostic's is:
+            // masked with every secret known.
+            let mut reason = by_file.reasons(&f).join("; ");
+            if !redactor.is_empty() {
+                redactor.redact_in_place(&mut reason);
             }
+            f.suppression_reason = Some(reason.into_boxed_str());
+        }
+        // Asked before the fields it reads are forgotten.
+        let known = !hidden && in_baseline(&f);
+        f.forget_judging();
+        let mut shown = f.location.path.clone();
+        relative.rewrite(&mut shown);
+        if hidden {
+            suppressed.push(f, shown);
+        } else if known {
+            baselined.push(f, shown);
+        } else {
+            findings.push(f, shown);
         }
     }
-    let lost = read_back.lost() + findings.lost() + baselined.lost();
+    let lost = read_back.lost() + findings.lost() + suppressed.lost() + baselined.lost();
     drop(read_back);
     drop(completion);
     if lost > 0 {
@@ -211,7 +214,7 @@ pub(crate) fn finish(
     // nothing only because the rest was not read, so only comments naming
     // rules that see one app alone are judged there.
     let partial = focus.is_some();
-    let judged = suppressions.iter().filter(|s| {
+    let judged = suppressions.iter().enumerate().filter(|(_, s)| {
         in_focus(&focus, &s.location.path)
             && if s.rules.is_empty() {
                 !partial
@@ -235,7 +238,7 @@ pub(crate) fn finish(
             !config.is_disabled(m.id, m.name) && (!partial || rule.sees_one_app_alone())
         })
     };
-    diagnostics.extend(suppress::unused(judged, &suppressed, judged_rule));
+    diagnostics.extend(suppress::unused(judged, &uses, judged_rule));
 
     timer.lap("findings read back, suppressions and baseline");
     // What intguard writes around the secrets (messages, fixes) is not
@@ -256,27 +259,12 @@ pub(crate) fn finish(
     );
     drop(paths);
     timer.lap("public secrets");
-    suppressed
-        .par_iter_mut()
-        .for_each_init(MaskedShared::new, |done, f| {
-            redact_finding(f, &wording, done)
-        });
-    // A comment's reason is the file's text, as a diagnostic's is: masked
-    // with every secret known.
-    if !redactor.is_empty() {
-        for reason in &mut suppression_reasons {
-            redactor.redact_in_place(reason);
-        }
-    }
     diagnostics
         .par_iter_mut()
         .for_each(|d| redactor.redact_in_place(&mut d.message));
 
-    timer.lap("hidden findings and diagnostics masked");
+    timer.lap("diagnostics masked");
     if !relative.is_empty() {
-        for f in suppressed.iter_mut() {
-            relative.rewrite_finding(f);
-        }
         for d in &mut diagnostics {
             let mut path = FilePath::from(d.path.as_str());
             relative.rewrite(&mut path);
@@ -286,19 +274,14 @@ pub(crate) fn finish(
     // The reported findings are finished as the report reads them.
     let finishing = Arc::new(Finishing { wording, relative });
     let findings = findings.finish(Arc::clone(&finishing), options.threads);
+    let suppressed = suppressed.finish(Arc::clone(&finishing), options.threads);
     let baselined = baselined.finish(finishing, options.threads);
-    // Sorted with their reasons.
-    let mut pairs: Vec<(Finding, String)> =
-        suppressed.into_iter().zip(suppression_reasons).collect();
-    pairs.sort_unstable_by(|(a, _), (b, _)| order(a, b));
-    let (suppressed, suppression_reasons): (Vec<Finding>, Vec<String>) = pairs.into_iter().unzip();
     diagnostics.sort_by(|a, b| (&a.path, a.line, a.code).cmp(&(&b.path, b.line, b.code)));
     diagnostics.dedup();
 
     ScanOutcome {
         findings,
         suppressed,
-        suppression_reasons,
         baselined,
         diagnostics,
         rules: intguard_rules::all_rules()

@@ -51,11 +51,11 @@ pub struct ScanOutcome {
     /// masked, fingerprints set (as they are read: a scan's are out of
     /// memory until then).
     pub findings: ReportedFindings,
-    /// Findings silenced by an inline `intguard-ignore` with a reason.
-    pub suppressed: Vec<Finding>,
-    /// The reason of the comment hiding each of `suppressed`, in its order
-    /// (several comments' reasons joined with `; `), masked as messages are.
-    pub suppression_reasons: Vec<String>,
+    /// Findings silenced by an inline `intguard-ignore` with a reason, in
+    /// the report's order, masked, without snippets, each with the reason
+    /// of the comments hiding it ([`Finding::suppression_reason`]; a
+    /// scan's out of memory until read).
+    pub suppressed: ReportedFindings,
     /// Findings whose fingerprint is in the baseline, in the report's
     /// order, masked, without snippets (a scan's out of memory until read).
     pub baselined: ReportedFindings,

@@ -354,6 +354,7 @@ impl Serialize for Spilled<'_> {
             pending_profile_places,
             also_at,
             suppressible_at,
+            suppression_reason,
         } = self.0;
         (
             (*rule, *name, practice, severity, message),
@@ -373,7 +374,11 @@ impl Serialize for Spilled<'_> {
                 shared_user_notes,
                 pending_profile_places,
             ),
-            (Places(also_at), Places(suppressible_at)),
+            (
+                Places(also_at),
+                Places(suppressible_at),
+                suppression_reason.as_deref(),
+            ),
         )
             .serialize(s)
     }
@@ -435,8 +440,12 @@ struct Unspilled<'a>(
     #[serde(borrow)] AboutIn<'a>,
     KeysIn,
     ShownIn,
-    #[serde(borrow)] (Vec<PlaceIn<'a>>, Vec<PlaceIn<'a>>),
+    #[serde(borrow)] PlacesIn<'a>,
 );
+
+/// The other places a suppression must cover, those it may cover, and the
+/// reason of the comments hiding it.
+type PlacesIn<'a> = (Vec<PlaceIn<'a>>, Vec<PlaceIn<'a>>, Option<String>);
 
 /// `text` as held in `seen`, added when new: one copy of each text.
 pub(crate) fn shared(seen: &mut HashSet<SharedStr>, text: &str) -> SharedStr {
@@ -467,7 +476,7 @@ impl Unspilled<'_> {
                 fingerprint_path,
             ),
             (snippet, snippet_column, shared_user_notes, pending_profile_places),
-            (also_at, suppressible_at),
+            (also_at, suppressible_at, suppression_reason),
         ) = self;
         let meta = rule_meta(rule, name);
         let mut path = |p: &str| shared(paths, p);
@@ -510,6 +519,7 @@ impl Unspilled<'_> {
             pending_profile_places,
             also_at,
             suppressible_at,
+            suppression_reason: suppression_reason.map(String::into_boxed_str),
         }
     }
 }
@@ -593,6 +603,7 @@ pub(crate) mod tests {
         f.shared_user_notes = vec![("int.orders@acme.com".into(), "orders-sapi".into())];
         f.pending_profile_places = Some((2, vec!["int.orders@acme.com".into()]));
         f.suppressible_at = vec![Location::new("apps/billing/src/main/mule/global.xml", 2, 3)];
+        f.suppression_reason = Some("kept until the vault migration".into());
         f
     }
 
@@ -655,6 +666,10 @@ pub(crate) mod tests {
         assert_eq!(
             read.suppressible_at,
             [Location::new("apps/billing/src/main/mule/global.xml", 2, 3)]
+        );
+        assert_eq!(
+            read.suppression_reason.as_deref(),
+            Some("kept until the vault migration")
         );
         // One path, one allocation, as when the finding was made.
         assert!(std::ptr::eq(
@@ -888,6 +903,11 @@ pub(crate) mod tests {
         serde_json::to_string_pretty(&serde_json::json!({
             "findings": outcome.findings,
             "suppressed": outcome.suppressed,
+            "suppression_reasons": outcome
+                .suppressed
+                .iter()
+                .map(|f| f.suppression_reason.clone())
+                .collect::<Vec<_>>(),
             "baselined": outcome.baselined,
             "diagnostics": outcome.diagnostics,
             "apps": outcome.apps,
@@ -916,7 +936,7 @@ pub(crate) mod tests {
             o.findings
                 .to_vec()
                 .iter()
-                .chain(&o.suppressed)
+                .chain(&o.suppressed.to_vec())
                 .chain(&o.baselined.to_vec())
                 .map(|f| {
                     format!(

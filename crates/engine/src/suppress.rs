@@ -6,7 +6,7 @@
 //! that follows the comment (so a comment above an element also covers the
 //! findings on its children); elsewhere, the line after the comment.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use intguard_model::{Diagnostic, Finding, InlineSuppression};
 
@@ -31,47 +31,108 @@ fn covers_place(s: &InlineSuppression, f: &Finding, path: &str, line: u32) -> bo
                 .any(|r| r.eq_ignore_ascii_case(f.rule) || r.eq_ignore_ascii_case(f.name)))
 }
 
-/// Whether the suppressions of the files (by path) hide a finding: one
-/// covers its location (or one of the places it may be hidden from as
-/// well: [`Finding::suppressible_at`]) and, for a finding that groups
-/// several elements, each of the other places it stands for is covered by
-/// one too.
-pub fn hides(by_file: &HashMap<&str, Vec<&InlineSuppression>>, f: &Finding) -> bool {
-    let covered = |path: &str, line: u32| {
-        by_file
-            .get(path)
-            .is_some_and(|here| here.iter().any(|s| covers_place(s, f, path, line)))
-    };
-    (by_file
-        .get(f.location.path.as_str())
-        .is_some_and(|here| here.iter().any(|s| covers(s, f)))
-        || f.suppressible_at.iter().any(|l| covered(&l.path, l.line)))
-        && f.also_at.iter().all(|l| covered(&l.path, l.line))
-}
+/// A scan's inline suppressions by file, each with its index among them
+/// (what [`Uses`] records).
+pub struct ByFile<'a>(HashMap<&'a str, Vec<(usize, &'a InlineSuppression)>>);
 
-/// The reasons of the comments that hide `f` (see [`hides`]): those
-/// covering its location or a place it may be hidden from, and those
-/// covering the other places it groups, each once, in the files' order.
-pub fn reasons(by_file: &HashMap<&str, Vec<&InlineSuppression>>, f: &Finding) -> Vec<String> {
-    let places = std::iter::once((f.location.path.as_str(), f.location.line)).chain(
-        f.suppressible_at
+impl<'a> ByFile<'a> {
+    pub fn new(suppressions: &'a [InlineSuppression]) -> Self {
+        let mut by_file: HashMap<&str, Vec<(usize, &InlineSuppression)>> = HashMap::new();
+        for (i, s) in suppressions.iter().enumerate() {
+            by_file
+                .entry(s.location.path.as_str())
+                .or_default()
+                .push((i, s));
+        }
+        ByFile(by_file)
+    }
+
+    fn in_file(&self, path: &str) -> &[(usize, &'a InlineSuppression)] {
+        self.0.get(path).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether the suppressions hide a finding: one covers its location (or
+    /// one of the places it may be hidden from as well:
+    /// [`Finding::suppressible_at`]) and, for a finding that groups several
+    /// elements, each of the other places it stands for is covered by one
+    /// too.
+    pub fn hides(&self, f: &Finding) -> bool {
+        let covered = |path: &str, line: u32| {
+            self.in_file(path)
+                .iter()
+                .any(|(_, s)| covers_place(s, f, path, line))
+        };
+        (self
+            .in_file(f.location.path.as_str())
             .iter()
-            .chain(&f.also_at)
-            .map(|l| (l.path.as_str(), l.line)),
-    );
-    let mut out: Vec<String> = Vec::new();
-    for (path, line) in places {
-        for s in by_file.get(path).into_iter().flatten() {
-            if covers_place(s, f, path, line) {
-                let reason = s.reason.as_deref().unwrap_or_default().trim().to_string();
-                if !out.contains(&reason) {
-                    out.push(reason);
+            .any(|(_, s)| covers(s, f))
+            || f.suppressible_at.iter().any(|l| covered(&l.path, l.line)))
+            && f.also_at.iter().all(|l| covered(&l.path, l.line))
+    }
+
+    /// The reasons of the comments that hide `f` (see [`ByFile::hides`]):
+    /// those covering its location or a place it may be hidden from, and
+    /// those covering the other places it groups, each once, in the files'
+    /// order.
+    pub fn reasons(&self, f: &Finding) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (path, line) in places(f) {
+            for (_, s) in self.in_file(path) {
+                if covers_place(s, f, path, line) {
+                    let reason = s.reason.as_deref().unwrap_or_default().trim().to_string();
+                    if !out.contains(&reason) {
+                        out.push(reason);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Records in `uses` the comments that hide `f`, a hidden finding, and
+    /// which of the rules each names `f` is of: a comment hides it when it
+    /// covers any of its places (its location, the others it groups, those
+    /// it may be hidden from).
+    pub fn record_uses(&self, f: &Finding, uses: &mut Uses) {
+        for (path, _) in places(f) {
+            for &(i, s) in self.in_file(path) {
+                let hides_it = places(f).any(|(p, line)| covers_place(s, f, p, line));
+                if !hides_it {
+                    continue;
+                }
+                if s.rules.is_empty() {
+                    uses.0.insert((i, EVERY_RULE));
+                }
+                for (j, r) in s.rules.iter().enumerate() {
+                    if r.eq_ignore_ascii_case(f.rule) || r.eq_ignore_ascii_case(f.name) {
+                        uses.0.insert((i, j));
+                    }
                 }
             }
         }
     }
-    out
 }
+
+/// A finding's places a comment may cover: its location, the others it
+/// groups, those it may be hidden from.
+fn places(f: &Finding) -> impl Iterator<Item = (&str, u32)> {
+    std::iter::once((f.location.path.as_str(), f.location.line)).chain(
+        f.suppressible_at
+            .iter()
+            .chain(&f.also_at)
+            .map(|l| (l.path.as_str(), l.line)),
+    )
+}
+
+/// Which comments (by index among the scan's suppressions), and which of
+/// the rules each names (by index), hid a finding: recorded as each
+/// finding is hidden ([`ByFile::record_uses`]), so the hidden findings need
+/// not be held until [`unused`] judges the comments.
+#[derive(Debug, Default)]
+pub struct Uses(HashSet<(usize, usize)>);
+
+/// What [`Uses`] records for a comment naming no rule.
+const EVERY_RULE: usize = usize::MAX;
 
 fn has_reason(s: &InlineSuppression) -> bool {
     s.reason.as_deref().is_some_and(|r| !r.trim().is_empty())
@@ -140,55 +201,28 @@ pub fn diagnostics(
 /// whatever is found there later. A comment that names several rules and
 /// hides findings of some is reported for the others, each of which would
 /// silence what its rule finds there later. `suppressions`: those to judge
-/// (of the files whose findings are reported, naming a rule that ran);
-/// `hidden`: the findings the suppressions hid; `judged`: whether a rule a
-/// comment names is judged (known, enabled, able to see what the scan read).
+/// (of the files whose findings are reported, naming a rule that ran), each
+/// with its index; `uses`: what the findings hidden used of them;
+/// `judged`: whether a rule a comment names is judged (known, enabled, able
+/// to see what the scan read).
 pub fn unused<'a>(
-    suppressions: impl IntoIterator<Item = &'a InlineSuppression>,
-    hidden: &[Finding],
+    suppressions: impl IntoIterator<Item = (usize, &'a InlineSuppression)>,
+    uses: &Uses,
     judged: impl Fn(&str) -> bool,
 ) -> Vec<Diagnostic> {
-    // A comment can hide only the findings with a place in its own file:
-    // each comment is asked about those alone, not about every finding
-    // hidden anywhere (thousands of comments and as many hidden findings
-    // were millions of tests).
-    let mut by_file: HashMap<&str, Vec<&Finding>> = HashMap::new();
-    for f in hidden {
-        let places = std::iter::once(&f.location)
-            .chain(&f.also_at)
-            .chain(&f.suppressible_at);
-        for path in places.map(|l| l.path.as_str()) {
-            let here = by_file.entry(path).or_default();
-            if !here.last().is_some_and(|last| std::ptr::eq(*last, f)) {
-                here.push(f);
-            }
-        }
-    }
     let mut out = Vec::new();
-    for s in suppressions {
+    for (i, s) in suppressions {
         if !has_reason(s) {
             // Already reported as not applied.
             continue;
         }
-        let hidden = by_file
-            .get(s.location.path.as_str())
-            .map_or(&[][..], Vec::as_slice);
-        let hides = |f: &Finding| {
-            covers(s, f)
-                || f.also_at
-                    .iter()
-                    .chain(&f.suppressible_at)
-                    .any(|l| covers_place(s, f, &l.path, l.line))
-        };
         let mut used_any = false;
         let mut idle: Vec<&str> = Vec::new();
         if s.rules.is_empty() {
-            used_any = hidden.iter().any(|f| hides(f));
+            used_any = uses.0.contains(&(i, EVERY_RULE));
         } else {
-            for r in &s.rules {
-                let named =
-                    |f: &Finding| r.eq_ignore_ascii_case(f.rule) || r.eq_ignore_ascii_case(f.name);
-                if hidden.iter().any(|f| named(f) && hides(f)) {
+            for (j, r) in s.rules.iter().enumerate() {
+                if uses.0.contains(&(i, j)) {
                     used_any = true;
                 } else if judged(r) {
                     idle.push(r);
@@ -249,6 +283,22 @@ mod tests {
         }
     }
 
+    /// [`unused`] judging every one of `suppressions`, each of `hidden`'s
+    /// uses recorded as the scan records them.
+    fn unused_of(
+        suppressions: &[&InlineSuppression],
+        hidden: &[Finding],
+        judged: impl Fn(&str) -> bool,
+    ) -> Vec<Diagnostic> {
+        let owned: Vec<InlineSuppression> = suppressions.iter().map(|s| (*s).clone()).collect();
+        let by_file = ByFile::new(&owned);
+        let mut uses = Uses::default();
+        for f in hidden {
+            by_file.record_uses(f, &mut uses);
+        }
+        unused(owned.iter().enumerate(), &uses, judged)
+    }
+
     fn finding(rule: &str, path: &str, line: u32) -> Finding {
         let meta = intguard_rules::find_rule(rule).expect("rule").meta();
         Finding::new(meta, Location::new(path, line, 3), "m")
@@ -285,10 +335,10 @@ mod tests {
         let other = suppression(5, 6, &["IG109"], Some("not this one"));
         let mut f = finding("IG302", XML, 6);
         f.also_at = vec![Location::new(XML, 21, 3), Location::new(XML, 31, 3)];
-        let by_file: HashMap<&str, Vec<&InlineSuppression>> =
-            HashMap::from([(XML, vec![&first, &other, &second, &third])]);
-        assert!(hides(&by_file, &f));
-        assert_eq!(reasons(&by_file, &f), ["vendor sync needs it", "until Q3"]);
+        let all = [first, other, second, third];
+        let by_file = ByFile::new(&all);
+        assert!(by_file.hides(&f));
+        assert_eq!(by_file.reasons(&f), ["vendor sync needs it", "until Q3"]);
     }
 
     #[test]
@@ -313,7 +363,7 @@ mod tests {
     fn a_rule_a_comment_names_that_hides_nothing_there_is_reported() {
         let s = suppression(5, 6, &["IG102", "ig109", "IG206"], Some("vendor-managed"));
         let judged = |r: &str| !r.eq_ignore_ascii_case("IG206");
-        let d = unused([&s], &[finding("IG102", XML, 6)], judged);
+        let d = unused_of(&[&s], &[finding("IG102", XML, 6)], judged);
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].code, "suppression-unused");
         assert!(
@@ -325,12 +375,12 @@ mod tests {
         );
         // By name too: every judged rule used, nothing to say.
         let both = [finding("IG102", XML, 6), finding("IG109", XML, 5)];
-        assert!(unused([&s], &both, judged).is_empty());
+        assert!(unused_of(&[&s], &both, judged).is_empty());
         let s = suppression(5, 6, &["plaintext-secret", "IG109"], Some("r"));
-        assert!(unused([&s], &both, |_| true).is_empty());
+        assert!(unused_of(&[&s], &both, |_| true).is_empty());
         // Nothing hidden at all: the whole comment, as before.
         let s = suppression(5, 6, &["IG102", "IG109"], Some("r"));
-        let d = unused([&s], &[], |_| true);
+        let d = unused_of(&[&s], &[], |_| true);
         assert!(
             d[0].message
                 .starts_with("intguard-ignore IG102, IG109 hides no finding on lines 5 to 6: "),
@@ -361,7 +411,7 @@ mod tests {
         let mut spread = finding("IG302", XML, 20);
         spread.also_at = vec![Location::new(OTHER, 11, 3), Location::new(OTHER, 12, 3)];
         let hidden = [from_yaml, spread];
-        let d = unused([&in_yaml, &grouped, &idle], &hidden, |_| true);
+        let d = unused_of(&[&in_yaml, &grouped, &idle], &hidden, |_| true);
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!((d[0].path.as_str(), d[0].line), (OTHER, Some(40)));
         assert!(
@@ -459,14 +509,95 @@ mod tests {
                 .map(|f| f.location.line)
                 .collect()
         };
-        assert_eq!(lines(&outcome.suppressed), vec![6]);
-        // Each hidden finding keeps its comment's reason, in step.
-        assert_eq!(outcome.suppression_reasons, ["internal health check"]);
+        let suppressed = outcome.suppressed.to_vec();
+        assert_eq!(lines(&suppressed), vec![6]);
+        // Each hidden finding keeps its comment's reason.
+        let reasons: Vec<Option<&str>> = suppressed
+            .iter()
+            .map(|f| f.suppression_reason.as_deref())
+            .collect();
+        assert_eq!(reasons, [Some("internal health check")]);
         assert_eq!(lines(&outcome.findings.to_vec()), vec![10, 13]);
         assert!(outcome
             .diagnostics
             .iter()
             .any(|d| d.code == "suppression-without-reason" && d.line == Some(8)));
+    }
+
+    /// The findings comments hide wait out of memory with the reported
+    /// ones (`scan`) or are held (`run_rules`): both give them in the
+    /// report's order (by file, then line), each with the reason of the
+    /// comment hiding it, a secret in the reason masked.
+    #[test]
+    fn hidden_findings_come_back_in_order_with_their_reasons_masked() {
+        let dir = tempfile::tempdir().unwrap();
+        for (app, first_reason) in [("orders", "health check"), ("billing", "probe")] {
+            let root = dir.path().join(app);
+            std::fs::create_dir_all(root.join("src/main/mule")).unwrap();
+            std::fs::create_dir_all(root.join("src/main/resources")).unwrap();
+            std::fs::write(root.join("mule-artifact.json"), "{}").unwrap();
+            let xml = format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:http="http://www.mulesoft.org/schema/mule/http"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <!-- intguard-ignore IG109: {first_reason} -->
+  <http:listener-config name="Health">
+    <http:listener-connection host="0.0.0.0" port="8081" />
+  </http:listener-config>
+  <!-- intguard-ignore: sandbox only, the old Winter2020!Sync is revoked -->
+  <http:listener-config name="Api">
+    <http:listener-connection host="0.0.0.0" port="8083" />
+  </http:listener-config>
+  <salesforce:sfdc-config name="Salesforce_Config">
+    <salesforce:basic-connection username="${{sfdc.username}}" password="${{sfdc.password}}" />
+  </salesforce:sfdc-config>
+</mule>
+"#
+            );
+            std::fs::write(root.join("src/main/mule/global.xml"), xml).unwrap();
+            std::fs::write(
+                root.join("src/main/resources/config.properties"),
+                "sfdc.username=int.{app}@acme.com\nsfdc.password=Winter2020!Sync\n",
+            )
+            .unwrap();
+        }
+        let options = crate::ScanOptions {
+            paths: vec![dir.path().to_path_buf()],
+            threads: 2,
+            ..Default::default()
+        };
+        let hidden = |outcome: &crate::ScanOutcome| -> Vec<(String, u32, String)> {
+            outcome
+                .suppressed
+                .iter()
+                .filter(|f| f.rule == "IG109")
+                .map(|f| {
+                    let path = f.location.path.as_str();
+                    let app = path.split(['/', '\\']).rev().nth(4).unwrap_or_default();
+                    let reason = f.suppression_reason.as_deref().unwrap_or("(none)");
+                    (app.to_string(), f.location.line, reason.to_string())
+                })
+                .collect()
+        };
+        let scanned = crate::scan(&options);
+        let whole = crate::run_rules(crate::read::read_inventory(&options), &options);
+        assert!(
+            scanned
+                .findings
+                .iter()
+                .any(|f| f.rule == "IG102" && f.message.contains("sfdc.password")),
+            "the password in clear is known as a secret"
+        );
+        let masked = "sandbox only, the old Wi…(15) is revoked";
+        let expected = [
+            ("billing".to_string(), 7, "probe".to_string()),
+            ("billing".to_string(), 11, masked.to_string()),
+            ("orders".to_string(), 7, "health check".to_string()),
+            ("orders".to_string(), 11, masked.to_string()),
+        ];
+        assert_eq!(hidden(&scanned), expected);
+        assert_eq!(hidden(&whole), expected);
     }
 
     /// A suppression that hides nothing is said, at the comment; one that

@@ -73,7 +73,8 @@ fn assert_same(paths: Vec<PathBuf>) -> usize {
 fn assert_no_twins(paths: &[PathBuf], outcome: &intguard_engine::ScanOutcome) {
     let mut seen = std::collections::HashSet::new();
     let reported = outcome.findings.to_vec();
-    for f in reported.iter().chain(&outcome.suppressed) {
+    let suppressed = outcome.suppressed.to_vec();
+    for f in reported.iter().chain(&suppressed) {
         assert!(
             seen.insert((&f.location, f.rule, &f.fingerprint)),
             "{paths:?}: two {} findings at {}:{}:{} with fingerprint {}",

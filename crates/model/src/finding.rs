@@ -30,7 +30,7 @@ impl Related {
 }
 
 /// One problem found by one rule. Rules fill everything but `fingerprint`,
-/// `snippet` and `suppressed`, which the engine adds.
+/// `snippet` and `suppression_reason`, which the engine adds.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     pub rule: &'static str,
@@ -111,6 +111,13 @@ pub struct Finding {
     /// baseline keeps its fingerprint.
     #[serde(skip)]
     pub suppressible_at: Vec<Location>,
+    /// Why an inline `intguard-ignore` comment hides the finding (the
+    /// reasons of the comments that hide it, joined with `; `, masked as
+    /// messages are), set by the engine on the findings a scan suppresses:
+    /// SARIF's `suppressions` give it as the justification. It travels
+    /// with the finding, as those wait out of memory until the report.
+    #[serde(skip)]
+    pub suppression_reason: Option<Box<str>>,
 }
 
 impl Finding {
@@ -157,6 +164,7 @@ impl Finding {
             pending_profile_places: None,
             also_at: Vec::new(),
             suppressible_at: Vec::new(),
+            suppression_reason: None,
         }
     }
 

@@ -228,10 +228,9 @@ impl fmt::Debug for Findings<'_> {
 /// What [`Report::hidden`] lists.
 #[derive(Debug, Clone, Copy)]
 pub struct Hidden<'a> {
-    /// Hidden by an inline `intguard-ignore` comment with a reason.
+    /// Hidden by an inline `intguard-ignore` comment with a reason (each
+    /// one's [`Finding::suppression_reason`] its justification).
     pub suppressed: &'a [Finding],
-    /// The reason of the comment hiding each of `suppressed`, in its order.
-    pub reasons: &'a [String],
     /// Hidden because their fingerprint is in the baseline.
     pub baselined: &'a [Finding],
     /// The baseline file, as the user named it.

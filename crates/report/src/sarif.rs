@@ -460,14 +460,13 @@ fn hidden_results<'a>(hidden: &Hidden<'a>) -> Vec<(&'a Finding, Suppression)> {
         Some(file) => format!("its fingerprint is in the baseline {file}"),
         None => "its fingerprint is in the baseline".to_string(),
     };
-    let in_source = hidden.suppressed.iter().enumerate().map(|(i, f)| {
-        let reason = hidden.reasons.get(i).map(String::as_str).unwrap_or("");
+    let in_source = hidden.suppressed.iter().map(|f| {
         (
             f,
             Suppression {
                 kind: "inSource",
                 status: "accepted",
-                justification: reason.to_string(),
+                justification: f.suppression_reason.as_deref().unwrap_or("").to_string(),
             },
         )
     });

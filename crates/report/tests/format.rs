@@ -118,8 +118,9 @@ fn findings_read_one_at_a_time_give_the_same_report() {
     let mut unknown = sample.clone();
     unknown[1].rule = "IG999";
     unknown[1].name = "from-the-future";
-    let suppressed = vec![sample[0].clone(), sample[2].clone()];
-    let reasons = vec!["sandbox only".to_string(), "vendor's".to_string()];
+    let mut suppressed = vec![sample[0].clone(), sample[2].clone()];
+    suppressed[0].suppression_reason = Some("sandbox only".into());
+    suppressed[1].suppression_reason = Some("vendor's".into());
     let baselined = vec![sample[3].clone()];
     let mut checked = 0;
     for (findings, hidden) in [
@@ -135,7 +136,6 @@ fn findings_read_one_at_a_time_give_the_same_report() {
         if hidden {
             held.hidden = Some(intguard_report::Hidden {
                 suppressed: &suppressed,
-                reasons: &reasons,
                 baselined: &baselined,
                 baseline: Some("intguard-baseline.json"),
             });

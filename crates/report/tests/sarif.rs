@@ -442,13 +442,13 @@ fn hidden_findings_only_fill_the_room_the_reported_ones_leave() {
         })
         .collect();
     let fx = Fixture::new(reported, Vec::new());
-    let suppressed = vec![sample[0].clone(), sample[2].clone()];
-    let reasons = vec!["sandbox only".to_string(), "vendor's".to_string()];
+    let mut suppressed = vec![sample[0].clone(), sample[2].clone()];
+    suppressed[0].suppression_reason = Some("sandbox only".into());
+    suppressed[1].suppression_reason = Some("vendor's".into());
     let baselined = vec![sample[3].clone()];
     let mut report = fx.report();
     report.hidden = Some(intguard_report::Hidden {
         suppressed: &suppressed,
-        reasons: &reasons,
         baselined: &baselined,
         baseline: Some("intguard-baseline.json"),
     });

@@ -339,10 +339,10 @@ pub fn report(
         .unwrap_or_default();
     let baseline_name = baseline.map(|p| p.display().to_string());
     // Listed (SARIF only, on request): read back whole; otherwise counted.
-    let baselined: Vec<Finding> = if args.sarif_suppressions {
-        outcome.baselined.to_vec()
+    let (suppressed, baselined): (Vec<Finding>, Vec<Finding>) = if args.sarif_suppressions {
+        (outcome.suppressed.to_vec(), outcome.baselined.to_vec())
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let disabled_rules: Vec<&'static str> = outcome
         .rules
@@ -362,8 +362,7 @@ pub fn report(
         source_root: source_root.as_deref(),
         linked_paths: &linked_paths,
         hidden: args.sarif_suppressions.then(|| Hidden {
-            suppressed: &outcome.suppressed,
-            reasons: &outcome.suppression_reasons,
+            suppressed: &suppressed,
             baselined: &baselined,
             baseline: baseline_name.as_deref(),
         }),
@@ -413,7 +412,7 @@ pub fn report(
     }
     // Findings the engine could not read back from its temporary file: the
     // report lacks them, so the run cannot pass either.
-    let lost = outcome.findings.lost() + outcome.baselined.lost();
+    let lost = outcome.findings.lost() + outcome.suppressed.lost() + outcome.baselined.lost();
     if lost > 0 {
         eprintln!(
             "intguard: {lost} findings could not be read back from intguard's temporary file as the report was written: the report lacks them: exit {}",

@@ -23,6 +23,11 @@ pub fn shown(outcome: &ScanOutcome) -> String {
     serde_json::to_string_pretty(&serde_json::json!({
         "findings": outcome.findings,
         "suppressed": outcome.suppressed,
+        "suppression_reasons": outcome
+            .suppressed
+            .iter()
+            .map(|f| f.suppression_reason.clone())
+            .collect::<Vec<_>>(),
         "baselined": outcome.baselined,
         "diagnostics": outcome.diagnostics,
         "apps": outcome.apps,
