@@ -106,6 +106,43 @@ fn all_trees_at_once_report_the_same() {
     assert!(assert_same(trees()) > 300);
 }
 
+/// Files outside every app are read by the App rules a batch at a time
+/// (their findings spilled batch by batch): 700 scripts and logs, some
+/// holding one token twice, a clear secret beside a token, an SFDX auth
+/// URL, report what the whole Inventory does.
+#[test]
+fn many_files_outside_every_app_report_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..700 {
+        let token =
+            format!("00D5g000005mVws!AQjCQwEXYoKpN0ghBClaFpltvJgK4OgHDCPvZ0GJgJtPhhiWDG4jDQ{i:05}");
+        let (rel, text) = match i % 4 {
+            0 => (
+                format!("scripts/batch-{:02}/refresh-{i}.sh", i / 50),
+                format!(
+                    "#!/usr/bin/env bash\nexport SF_CLIENT_SECRET=862FC6DABDF674A8EAC4F0647{i:05}\ncurl -H \"Authorization: Bearer {token}\" https://acme.my.salesforce.com/services/data\n"
+                ),
+            ),
+            1 => (
+                format!("logs/sync-{i}.log"),
+                format!(
+                    "{{\"msg\":\"login\",\"response\":{{\"access_token\":\"{token}\",\"instance_url\":\"https://acme.my.salesforce.com\"}}}}\n{{\"msg\":\"retry\",\"access_token\":\"{token}\"}}\n"
+                ),
+            ),
+            2 => (
+                format!("ci/deploy-{i}.sh"),
+                format!(
+                    "export SFDX_AUTH_URL=force://PlatformCLI::5Aep861ALS.StkTZE5Zbj4u_jQiwihi7.Z7_mWtBrE3C4qQ{i:05}@acme.my.salesforce.com\nexport SFDC_PASSWORD=Winter{i:05}Sync\n"
+                ),
+            ),
+            _ => (format!("docs/notes-{i}.md"), "Nothing secret here.\n".to_string()),
+        };
+        write(dir.path(), &rel, &text);
+    }
+    let found = assert_same(vec![dir.path().to_path_buf()]);
+    assert!(found > 800, "{found}");
+}
+
 #[test]
 fn other_spellings_of_the_paths_report_the_same() {
     let example = workspace().join("examples/acme-integrations");
