@@ -803,6 +803,14 @@ output application/json
          anypoint-cli-v4 exchange asset upload --password='FxCliPassw0rd-4242' fixture-api/1.0.0\n\
          curl -d \"grant_type=password&client_id=fx&password=FxCurlFormPassw0rd-31337\" https://login.salesforce.com/services/oauth2/token\n",
     );
+    // A finding an inline comment hides, the secret in the comment's reason
+    // too: SARIF's `--sarif-suppressions` lists it with that reason.
+    write(
+        root,
+        "ci/replay.sh",
+        "# intguard-ignore IG102: the old FxHiddenScriptPw-9931 is revoked\n\
+         export SFDC_PASSWORD=FxHiddenScriptPw-9931\n",
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -968,6 +976,18 @@ fn no_secret_appears_in_any_output() {
                 baseline.display().to_string(),
             ],
         ),
+        // Every finding then hidden, by the comments or by the baseline
+        // just written, and listed.
+        (
+            "sarif with --sarif-suppressions and the baseline".into(),
+            vec![
+                "--format".into(),
+                "sarif".into(),
+                "--sarif-suppressions".into(),
+                "--baseline".into(),
+                baseline.display().to_string(),
+            ],
+        ),
     ];
     let mut rules_seen = Vec::new();
     let mut keys_seen = Vec::new();
@@ -990,6 +1010,24 @@ fn no_secret_appears_in_any_output() {
         assert_no_secret(&format!("{what} (stderr)"), &run.stderr, &secrets);
         if what == "coloured text" {
             assert!(has_ansi(&run.stdout));
+        }
+        if what.starts_with("sarif with --sarif-suppressions") {
+            // The comment's finding is listed, its reason masked.
+            let log = run.json();
+            let reasons: Vec<&str> = log["runs"][0]["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|r| r["suppressions"].as_array().into_iter().flatten())
+                .filter(|s| s["kind"] == "inSource")
+                .filter_map(|s| s["justification"].as_str())
+                .collect();
+            assert!(
+                reasons
+                    .iter()
+                    .any(|r| r.starts_with("the old ") && r.ends_with(" is revoked")),
+                "{reasons:?}"
+            );
         }
         if what == "json" {
             let report = run.json();
