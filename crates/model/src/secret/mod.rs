@@ -1,8 +1,11 @@
 //! Secrets are never printed: reports show a mask and a short fingerprint so the
 //! same secret can be recognised across files without being revealed.
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use sha2::{Digest, Sha256};
+
+mod finder;
+
+use finder::Finder;
 
 /// `Te…(8)`: the first two characters (only when the secret is long enough
 /// that they reveal little) and the length.
@@ -48,9 +51,8 @@ pub(crate) fn hex8(bytes: &[u8]) -> String {
 #[derive(Debug, Default, Clone)]
 pub struct Redactor {
     secrets: Vec<String>,
-    /// Matches the entries of `secrets` short enough for it; pattern id `p`
-    /// is `secrets[ids[p]]`.
-    finder: Option<(AhoCorasick, Vec<usize>)>,
+    /// Finds the entries of `secrets` short enough for it.
+    finder: Option<Finder>,
     /// Secrets too long for the automaton (see [`Self::MAX_AUTOMATON_LEN`]):
     /// tried first (they are the longest), with a plain substring search.
     too_long: Vec<usize>,
@@ -95,6 +97,12 @@ impl Redactor {
     const MAX_AUTOMATON_LEN: usize = 256;
 
     pub fn new(secrets: impl IntoIterator<Item = String>) -> Self {
+        Self::finding_by(secrets, finder::PREFIX)
+    }
+
+    /// [`Redactor::new`], its finder looking at the first `prefix` bytes of
+    /// each secret.
+    fn finding_by(secrets: impl IntoIterator<Item = String>, prefix: usize) -> Self {
         let mut secrets: Vec<String> = secrets
             .into_iter()
             .flat_map(|s| {
@@ -127,11 +135,7 @@ impl Redactor {
         let finder = if in_automaton.is_empty() {
             None
         } else {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .build(in_automaton.iter().map(|&i| &secrets[i]))
-                .ok()
-                .map(|automaton| (automaton, in_automaton))
+            Finder::new(&secrets, in_automaton, prefix)
         };
         Redactor {
             secrets,
@@ -166,9 +170,9 @@ impl Redactor {
     pub fn without_those_in<'a>(&self, public: impl IntoIterator<Item = &'a str>) -> Redactor {
         let mut seen = vec![false; self.secrets.len()];
         for text in public {
-            if let Some((finder, ids)) = &self.finder {
-                for m in finder.find_overlapping_iter(text) {
-                    seen[ids[m.pattern().as_usize()]] = true;
+            if let Some(finder) = &self.finder {
+                for (_, _, i) in finder.occurrences(&self.secrets, text) {
+                    seen[i] = true;
                 }
             }
             for &i in &self.too_long {
@@ -222,7 +226,7 @@ impl Redactor {
         if out
             .finder
             .as_ref()
-            .is_some_and(|(_, ids)| ids.iter().all(|&i| !out.masks(i)))
+            .is_some_and(|finder| finder.ids().iter().all(|&i| !out.masks(i)))
         {
             out.finder = None;
         }
@@ -269,14 +273,15 @@ impl Redactor {
     }
 
     /// Whether [`Redactor::redact`] could change `text`: one of the secrets
-    /// it searches for occurs in it. Most texts (messages, fixes, lines of
-    /// source) hold none, and the automaton's `is_match` stops at the first
-    /// occurrence, where the overlapping search `redact` makes visits
-    /// every match state through the whole text.
+    /// it searches for may occur in it (the first bytes of one do). Most
+    /// texts (messages, fixes, lines of source) hold none, and the
+    /// automaton's `is_match` stops at the first occurrence, where the
+    /// overlapping search `redact` makes visits every match state through
+    /// the whole text.
     fn may_mask(&self, text: &str) -> bool {
         match &self.finder {
-            Some((finder, _)) => {
-                finder.is_match(text)
+            Some(finder) => {
+                finder.may_occur(text)
                     || self
                         .too_long
                         .iter()
@@ -292,14 +297,15 @@ impl Redactor {
     }
 
     /// [`Redactor::redact`] of `text`; `None` when none of the secrets
-    /// occurs in it (left as it is, no copy made).
+    /// occurs in it (left as it is, no copy made; a copy as it is when only
+    /// the first bytes of one do).
     fn masked(&self, text: &str) -> Option<String> {
         self.may_mask(text).then(|| self.mask_found(text))
     }
 
     /// [`Redactor::redact`] of a text [`Redactor::may_mask`] found a secret in.
     fn mask_found(&self, text: &str) -> String {
-        let Some((finder, ids)) = &self.finder else {
+        let Some(finder) = &self.finder else {
             // No automaton (none short enough, or too large to build): try
             // them all, longest first.
             return replace_each(
@@ -322,8 +328,7 @@ impl Redactor {
         // and those a mask could complete. A line holding thousands of
         // tokens was searched once per token found in it, which took minutes.
         let mut found: Vec<(usize, usize, usize)> = finder
-            .find_overlapping_iter(&out)
-            .map(|m| (m.start(), m.end(), ids[m.pattern().as_usize()]))
+            .occurrences(&self.secrets, &out)
             .filter(|&(_, _, i)| self.masks(i))
             .collect();
         found.sort_unstable();
@@ -525,6 +530,11 @@ mod tests {
         assert!(out.contains("short=ab"));
     }
 
+    /// Prefix lengths the finder is tried with: none (every secret starts
+    /// with the empty prefix: all found by their hash), one byte (several
+    /// secrets sharing theirs), two, three, four, and the default.
+    const PREFIXES: [usize; 6] = [0, 1, 2, 3, 4, finder::PREFIX];
+
     /// The straightforward definition: every secret, longest first.
     fn redact_naive(secrets: &[&str], text: &str) -> String {
         let r = Redactor::new(secrets.iter().map(|s| s.to_string()));
@@ -553,6 +563,9 @@ mod tests {
             "$(vault kv get)",
             "(vault",
         ];
+        // The finder looks at each secret's first bytes (`PREFIXES`).
+        let with_prefix =
+            |prefix: usize| Redactor::finding_by(secrets.iter().map(|s| s.to_string()), prefix);
         for text in [
             "pw=Secret123 other=Secret1",
             "xySecret123ab",
@@ -563,8 +576,14 @@ mod tests {
             "nothing to see",
             "",
         ] {
-            let r = Redactor::new(secrets.iter().map(|s| s.to_string()));
-            assert_eq!(r.redact(text), redact_naive(&secrets, text), "{text}");
+            for prefix in PREFIXES {
+                let r = with_prefix(prefix);
+                assert_eq!(
+                    r.redact(text),
+                    redact_naive(&secrets, text),
+                    "{prefix}: {text}"
+                );
+            }
         }
         // Long texts: occurrences near each other, far apart, and at the
         // margins of a stretch, built from the secrets and filler.
@@ -593,12 +612,13 @@ mod tests {
                     text.push_str(&"-".repeat(pick % 150));
                 }
             }
-            let r = Redactor::new(secrets.iter().map(|s| s.to_string()));
-            assert_eq!(
-                r.redact(&text),
-                redact_naive(&secrets, &text),
-                "round {round}: {text}"
-            );
+            for prefix in PREFIXES {
+                assert_eq!(
+                    with_prefix(prefix).redact(&text),
+                    redact_naive(&secrets, &text),
+                    "round {round}, prefix {prefix}: {text}"
+                );
+            }
         }
         assert_eq!(Redactor::default().redact("a Secret1"), "a Secret1");
         for (secret, expected) in [
@@ -715,8 +735,11 @@ mod tests {
             "alpha-line-1 beta-line-22 alpha-line-1\nbeta-line-22",
             "orders-sapi Tiger2024! mulesoft",
         ];
-        for (secrets, public) in cases {
-            let r = Redactor::new(secrets.clone());
+        for ((secrets, public), prefix) in cases
+            .into_iter()
+            .flat_map(|case| PREFIXES.map(|prefix| (case.clone(), prefix)))
+        {
+            let r = Redactor::finding_by(secrets.clone(), prefix);
             let shared = r.without_those_in(public.iter().copied());
             let reference = rebuilt_without(&r, &public);
             assert_eq!(shared.is_empty(), reference.is_empty(), "{secrets:?}");
