@@ -7,7 +7,8 @@
 //! and only what orders them is held: their place, rule, severity and
 //! fingerprint (about 100 bytes each, against 1.7 KB for a finding with its
 //! texts). A reporter reads them back a batch of whole files' findings at a
-//! time (about [`BATCH`]), each then given its snippet, masked, and its
+//! time (about [`BATCH`]; a file's past [`FILE_GROUP_MAX`] in several),
+//! each then given its snippet, masked, and its
 //! path spelt as shown, on a thread of its own a batch ahead of the
 //! reporter. A large scan's report thus holds a few batches, not every
 //! finding: they made the memory of the phases after the reading grow with
@@ -418,6 +419,12 @@ fn read_one(file: &mut SealedFile, key: &Key, buf: &mut Vec<u8>) -> Option<Findi
 /// (whole files' findings, on every thread of the scan's count).
 const BATCH: usize = 256;
 
+/// At most this many findings of one file are read back at once: a file
+/// holding more (a log of 100,000 logins, a token on each line) is read in
+/// several batches, each reading the file again up to its last line for
+/// the snippets. Read whole, its findings held 150 MB of the report's 254.
+const FILE_GROUP_MAX: usize = 4096;
+
 /// The sealed findings, whole files' at a time, finished: on a thread of
 /// their own, a batch ahead of the reporter, which writes the findings
 /// before while the next are read and finished.
@@ -538,6 +545,7 @@ impl BatchReader {
         while end < keys.len() && (end - start < BATCH || groups.is_empty()) {
             let path = keys[end].path.as_str();
             let group_end = end + keys[end..].partition_point(|k| k.path.as_str() == path);
+            let group_end = group_end.min(end + FILE_GROUP_MAX);
             groups.push(end..group_end);
             end = group_end;
         }
@@ -788,6 +796,63 @@ mod tests {
         let report = collected(unreadable.boxed());
         assert_eq!(listed(&report), Vec::<String>::new());
         assert_eq!(report.lost(), 5);
+    }
+
+    /// A file holding more findings than are read back at once (a log of
+    /// logins, a token on each line) is read in several batches, each
+    /// finding with its snippet, masked: the same as held in memory.
+    #[test]
+    fn a_file_with_many_findings_comes_back_in_several_batches() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("sync.log");
+        let n = FILE_GROUP_MAX as u32 * 2 + 100;
+        let text: String = (1..=n)
+            .map(|i| format!("{{\"line\":{i},\"access_token\":\"00D5g000005mVws!tok{i:06}\"}}\n"))
+            .collect();
+        std::fs::write(&log, text).unwrap();
+        let path = log.display().to_string();
+        let many: Vec<Finding> = (1..=n)
+            .rev()
+            .map(|i| {
+                let mut f =
+                    Finding::new(meta("IG106"), Location::new(path.as_str(), i, 2), "a token");
+                f.fingerprint = format!("fp{i}");
+                f
+            })
+            .collect();
+        let collect = |file: Option<Box<dyn SpillFile>>| {
+            let mut collecting = Collecting::new(file, true);
+            for f in many.clone() {
+                let shown = f.location.path.clone();
+                collecting.push(f, shown);
+            }
+            let finishing = Finishing {
+                wording: Redactor::new(["00D5g000005mVws!tok000777".to_string()]),
+                relative: Relative::new(&[]),
+            };
+            collecting.finish(Arc::new(finishing), 2)
+        };
+        let shown = |findings: &ReportedFindings| -> Vec<String> {
+            findings
+                .iter()
+                .map(|f| format!("{} {:?}", f.location.line, f.snippet.as_deref()))
+                .collect()
+        };
+        let held = shown(&collect(None));
+        let file = Shared::default();
+        let sealed = collect(file.boxed());
+        assert!(matches!(sealed.store, Store::Sealed(_)));
+        assert_eq!(shown(&sealed), held);
+        assert_eq!(held.len(), n as usize);
+        assert_eq!(
+            held[776],
+            "777 Some(\"{\\\"line\\\":777,\\\"access_token\\\":\\\"00…(25)\\\"}\")"
+        );
+        assert!(
+            held[n as usize - 1].contains("tok"),
+            "{}",
+            held[n as usize - 1]
+        );
     }
 
     /// Thousands of findings over hundreds of files, collected in an order

@@ -8,9 +8,7 @@ use std::path::PathBuf;
 
 use std::sync::{Arc, Mutex};
 
-use intguard_model::{
-    AppSecrets, Diagnostic, Finding, Inventory, MuleApp, RuleMeta, SecretStore, Severity,
-};
+use intguard_model::{AppSecrets, Diagnostic, Inventory, MuleApp, RuleMeta, SecretStore, Severity};
 use intguard_rules::scan_scope::{keep_text_facts_scan_rules_read, keep_what_scan_rules_read};
 use intguard_rules::{Completion, Rule, Scope};
 use rayon::prelude::*;
@@ -130,9 +128,11 @@ pub(crate) fn scan_spilling_with(
                 text_files: std::mem::take(text_files),
                 ..Inventory::default()
             };
-            let findings: Vec<Finding> = app_rules.iter().flat_map(|r| r.run_part(&one)).collect();
-            // Out of memory until the report.
-            spill.add(findings);
+            // Out of memory until the report, a batch at a time for a rule
+            // that makes many (IG106 in a log of logins).
+            for rule in &app_rules {
+                rule.run_part_into(&one, &|found| spill.add(found));
+            }
             let mut secrets = one.apps[0].secrets();
             if let Some(read) = one.apps.pop() {
                 *app = read;

@@ -286,6 +286,44 @@ fn a_token_records_the_org_host_written_nearest_to_it() {
     );
 }
 
+/// Between two hosts as near, the one written first; five lines away is
+/// near, six is not; in a log with a host on every line (3,000 logins, each
+/// token looking only at the hosts near it), each token's own line's.
+#[test]
+fn a_token_takes_the_first_of_the_nearest_hosts() {
+    let token = "00D7Q000004KqZb!ARkAQwnQrS7RPeMOkIUpkDyr7OSJoRu1XXdo0cZuzre";
+    let text = format!(
+        "A=https://first.my.salesforce.com\n\nT={token}\n\nB=https://second.my.salesforce.com\n\n\n\n\nT={token}\n\n\n\n\n\nT={token}\n"
+    );
+    let (facts, _) = scan(&text, "f.sh", XML);
+    let hosts: Vec<(u32, Option<&str>)> = facts
+        .tokens
+        .iter()
+        .map(|t| (t.location.line, t.host.as_deref()))
+        .collect();
+    assert_eq!(
+        hosts,
+        [
+            (3, Some("first.my.salesforce.com")),
+            (10, Some("second.my.salesforce.com")),
+            (16, None)
+        ],
+        "{hosts:?}"
+    );
+    let log: String = (0..3_000)
+        .map(|i| format!("{{\"access_token\":\"{token}\",\"instance_url\":\"https://org{i}.my.salesforce.com\"}}\n"))
+        .collect();
+    let (facts, _) = scan(&log, "sync.log", GENERIC);
+    assert_eq!(facts.tokens.len(), 3_000);
+    for (i, t) in facts.tokens.iter().enumerate() {
+        assert_eq!(t.location.line as usize, i + 1);
+        assert_eq!(
+            t.host.as_deref(),
+            Some(format!("org{i}.my.salesforce.com").as_str())
+        );
+    }
+}
+
 /// Found by review: a URL-encoded session id (`%21` for `!`). The value
 /// is kept as written, so that the redactor masks it where it is.
 #[test]

@@ -8,7 +8,7 @@ use intguard_model::{
 use crate::support::{
     app_for_path, file_name, in_runtime_syntax, is_dummy, short_location, OauthAppFile,
 };
-use crate::{Rule, Scope};
+use crate::{Rule, Scope, Sink};
 
 pub struct SalesforceToken;
 
@@ -313,46 +313,72 @@ impl Rule for SalesforceToken {
 
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();
-        for file in &inventory.text_files {
-            if file.tokens.is_empty() {
+        each_finding(inventory, &mut |f| out.push(f));
+        out
+    }
+
+    /// A batch at a time: a log of 100,000 logins holds as many tokens,
+    /// whose findings (2 KB each) were all held before the first was
+    /// spilled.
+    fn check_into(&self, inventory: &Inventory, sink: &Sink<'_>) {
+        let mut batch = Vec::new();
+        each_finding(inventory, &mut |f| {
+            batch.push(f);
+            if batch.len() == BATCH {
+                sink(std::mem::take(&mut batch));
+            }
+        });
+        if !batch.is_empty() {
+            sink(batch);
+        }
+    }
+}
+
+/// How many findings [`SalesforceToken::check_into`] hands over at once.
+const BATCH: usize = 1024;
+
+/// Each finding of the rule, as it is made.
+fn each_finding(inventory: &Inventory, emit: &mut dyn FnMut(Finding)) {
+    for file in &inventory.text_files {
+        if file.tokens.is_empty() {
+            continue;
+        }
+        let owner = app_for_path(inventory, &file.path);
+        let app = owner
+            .map(|a| format!(" (app {})", a.name))
+            .unwrap_or_default();
+        let name = file_name(&file.path);
+        // How many times each value was seen before in this file.
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut secrets: Option<Vec<SecretNearby>> = None;
+        for token in &file.tokens {
+            if is_placeholder_token(&token.value) {
                 continue;
             }
-            let owner = app_for_path(inventory, &file.path);
-            let app = owner
-                .map(|a| format!(" (app {})", a.name))
-                .unwrap_or_default();
-            let name = file_name(&file.path);
-            // How many times each value was seen before in this file.
-            let mut seen: HashMap<String, usize> = HashMap::new();
-            let mut secrets: Option<Vec<SecretNearby>> = None;
-            for token in &file.tokens {
-                if is_placeholder_token(&token.value) {
-                    continue;
-                }
-                // One token, one fingerprint, however it is written.
-                let canonical = canonical_token(&token.value);
-                let fp = fingerprint(&canonical);
-                let count = seen.entry(fp.clone()).or_insert(0);
-                let nth = *count;
-                *count += 1;
-                let key = format!("{}|{fp}|{nth}", kind_key(token.kind));
-                match token.kind {
-                    TokenKind::AccessToken | TokenKind::RefreshToken => {
-                        let org = token
-                            .host
-                            .as_deref()
-                            .map(|h| format!(", next to the org host {h}{}", org_kind(h)))
-                            .unwrap_or_default();
-                        let message = format!(
-                            "{} {} is committed in {name}{app}{org}",
-                            kind_phrase(token.kind),
-                            describe(&canonical)
-                        );
-                        let host = token
-                            .host
-                            .as_deref()
-                            .unwrap_or("<mydomain>.my.salesforce.com");
-                        out.push(
+            // One token, one fingerprint, however it is written.
+            let canonical = canonical_token(&token.value);
+            let fp = fingerprint(&canonical);
+            let count = seen.entry(fp.clone()).or_insert(0);
+            let nth = *count;
+            *count += 1;
+            let key = format!("{}|{fp}|{nth}", kind_key(token.kind));
+            match token.kind {
+                TokenKind::AccessToken | TokenKind::RefreshToken => {
+                    let org = token
+                        .host
+                        .as_deref()
+                        .map(|h| format!(", next to the org host {h}{}", org_kind(h)))
+                        .unwrap_or_default();
+                    let message = format!(
+                        "{} {} is committed in {name}{app}{org}",
+                        kind_phrase(token.kind),
+                        describe(&canonical)
+                    );
+                    let host = token
+                        .host
+                        .as_deref()
+                        .unwrap_or("<mydomain>.my.salesforce.com");
+                    emit(
                             Finding::new(&META, token.location.clone(), message)
                                 .severity(Severity::Critical)
                                 .key(key)
@@ -361,78 +387,76 @@ impl Rule for SalesforceToken {
                                     file.path
                                 )),
                         );
+                }
+                TokenKind::ConsumerKey => {
+                    // A key a Salesforce connection reads goes with that
+                    // connection's own secret, or with none (JWT, SAML).
+                    let own;
+                    let secrets: &[SecretNearby] =
+                        match connection_secrets(inventory, &token.location) {
+                            Some(found) => {
+                                own = found;
+                                &own
+                            }
+                            None => secrets.get_or_insert_with(|| {
+                                let mut all = secrets_in_file(inventory, file);
+                                all.sort_by_key(|s| (s.location.line, s.location.column));
+                                all
+                            }),
+                        };
+                    if secrets.is_empty() {
+                        continue;
                     }
-                    TokenKind::ConsumerKey => {
-                        // A key a Salesforce connection reads goes with that
-                        // connection's own secret, or with none (JWT, SAML).
-                        let own;
-                        let secrets: &[SecretNearby] =
-                            match connection_secrets(inventory, &token.location) {
-                                Some(found) => {
-                                    own = found;
-                                    &own
-                                }
-                                None => secrets.get_or_insert_with(|| {
-                                    let mut all = secrets_in_file(inventory, file);
-                                    all.sort_by_key(|s| (s.location.line, s.location.column));
-                                    all
-                                }),
-                            };
-                        if secrets.is_empty() {
-                            continue;
-                        }
-                        let nearest = nearest_secrets(secrets, token.location.line);
-                        let mut names: Vec<String> = nearest
-                            .iter()
-                            .take(SECRETS_NAMED)
-                            .map(|s| {
-                                format!(
-                                    "`{}` {} at {}",
-                                    s.name,
-                                    describe(&s.value),
-                                    short_location(&s.location)
-                                )
-                            })
-                            .collect();
-                        if secrets.len() > names.len() {
-                            names.push(format!("{} more", secrets.len() - names.len()));
-                        }
-                        let metadata = OauthAppFile::of(&file.path);
-                        let message = format!(
+                    let nearest = nearest_secrets(secrets, token.location.line);
+                    let mut names: Vec<String> = nearest
+                        .iter()
+                        .take(SECRETS_NAMED)
+                        .map(|s| {
+                            format!(
+                                "`{}` {} at {}",
+                                s.name,
+                                describe(&s.value),
+                                short_location(&s.location)
+                            )
+                        })
+                        .collect();
+                    if secrets.len() > names.len() {
+                        names.push(format!("{} more", secrets.len() - names.len()));
+                    }
+                    let metadata = OauthAppFile::of(&file.path);
+                    let message = format!(
                             "{} consumer key {} is committed in {name}{app} together with its consumer secret ({})",
                             metadata.map_or("connected app", OauthAppFile::label),
                             describe(&canonical),
                             names.join(", ")
                         );
-                        let fix = match metadata {
-                            Some(m) => m.secret_fix(&file.path),
-                            None => {
-                                let fix = format!(
+                    let fix = match metadata {
+                        Some(m) => m.secret_fix(&file.path),
+                        None => {
+                            let fix = format!(
                                     "Generate a new consumer secret for the connected app (Setup > App Manager > the app > View > Manage Consumer Details) and revoke its tokens (Connected Apps OAuth Usage > Revoke), or move the integration to the JWT bearer flow; delete the key and secret from {} and purge them from git history (git filter-repo --replace-text <file>, where <file> holds the value followed by ==>REMOVED); keep them as encrypted secure properties (consumerKey=\"${{secure::sfdc.consumerKey}}\") set at deploy time.",
                                     file.path
                                 );
-                                match owner {
-                                    Some(a) => in_runtime_syntax(a, fix),
-                                    None => fix,
-                                }
+                            match owner {
+                                Some(a) => in_runtime_syntax(a, fix),
+                                None => fix,
                             }
-                        };
-                        let mut finding = Finding::new(&META, token.location.clone(), message)
-                            .severity(Severity::Critical)
-                            .key(key)
-                            .fix(fix);
-                        for s in nearest {
-                            finding = finding.related(Related::new(
-                                &s.location,
-                                format!("consumer secret `{}` ({})", s.name, describe(&s.value)),
-                            ));
                         }
-                        out.push(finding);
+                    };
+                    let mut finding = Finding::new(&META, token.location.clone(), message)
+                        .severity(Severity::Critical)
+                        .key(key)
+                        .fix(fix);
+                    for s in nearest {
+                        finding = finding.related(Related::new(
+                            &s.location,
+                            format!("consumer secret `{}` ({})", s.name, describe(&s.value)),
+                        ));
                     }
+                    emit(finding);
                 }
             }
         }
-        out
     }
 }
 
@@ -471,6 +495,45 @@ mod tests {
             location: loc(path, line),
             host: None,
         }
+    }
+
+    /// A log of logins: its findings come in batches of [`BATCH`], the
+    /// same as `check` makes at once.
+    #[test]
+    fn many_tokens_come_in_batches() {
+        let tokens: intguard_model::ThinVec<TokenCandidate> = (1..=2_500u32)
+            .map(|i| {
+                let value = format!("{}{i:05}", &ACCESS[..ACCESS.len() - 5]);
+                token(TokenKind::AccessToken, &value, "logs/sync.log", i)
+            })
+            .collect();
+        let inv = Inventory {
+            text_files: vec![TextFileFacts {
+                path: "logs/sync.log".into(),
+                tokens,
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let batches = std::sync::Mutex::new(Vec::new());
+        SalesforceToken.check_into(&inv, &|found| batches.lock().unwrap().push(found));
+        let batches = batches.into_inner().unwrap();
+        let sizes: Vec<usize> = batches.iter().map(Vec::len).collect();
+        assert_eq!(sizes, [BATCH, BATCH, 2_500 - 2 * BATCH]);
+        let shown = |fs: &[Finding]| -> Vec<String> {
+            fs.iter()
+                .map(|f| {
+                    format!(
+                        "{:?} {} {} {}",
+                        f.location, f.message, f.fingerprint_key, f.fix
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(
+            shown(&batches.concat()),
+            shown(&SalesforceToken.check(&inv))
+        );
     }
 
     #[test]
