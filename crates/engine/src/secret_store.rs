@@ -17,7 +17,7 @@
 //! [`Inventory::store_refs`]: intguard_model::Inventory::store_refs
 //! [`Inventory::connection_facts`]: intguard_model::Inventory::connection_facts
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use intguard_model::{
     ConnectionFacts, Diagnostic, KeptConnections, KeptSecrets, KeptStores, MuleApp, SecretFacts,
@@ -30,6 +30,10 @@ use crate::sealed::{temporary_file, SealedFile, SpillFile};
 /// safe to use from the reading's and the rules' threads.
 pub(crate) struct SecretSpill {
     state: Mutex<State>,
+    /// The connections' facts read back last, with where they were: the
+    /// callers ask for an app's connections in turn, and each read the
+    /// app's whole record again (an app of 2,000 connections took seconds).
+    last_connections: Mutex<Option<(SpilledAt, Arc<Vec<ConnectionFacts>>)>>,
 }
 
 struct State {
@@ -64,6 +68,7 @@ impl SecretSpill {
                 unread_stores: Vec::new(),
                 unread_connections: Vec::new(),
             }),
+            last_connections: Mutex::new(None),
         }
     }
 
@@ -235,8 +240,19 @@ impl SecretStore for SecretSpill {
         self.load_record(at, |state| &mut state.unread_stores)
     }
 
-    fn load_connections(&self, at: SpilledAt) -> Option<Vec<ConnectionFacts>> {
-        self.load_record(at, |state| &mut state.unread_connections)
+    fn load_connection(&self, at: SpilledAt, i: usize) -> Option<ConnectionFacts> {
+        let mut last = self
+            .last_connections
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some((_, facts)) = last.as_ref().filter(|(held, _)| *held == at) {
+            return facts.get(i).cloned();
+        }
+        let facts: Arc<Vec<ConnectionFacts>> =
+            Arc::new(self.load_record(at, |state| &mut state.unread_connections)?);
+        let found = facts.get(i).cloned();
+        *last = Some((at, facts));
+        found
     }
 }
 

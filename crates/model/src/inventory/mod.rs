@@ -132,8 +132,7 @@ impl Inventory {
                 let loaded = self
                     .secret_store
                     .as_deref()
-                    .and_then(|store| store.load_connections(*at))
-                    .and_then(|facts| facts.into_iter().nth(i))
+                    .and_then(|store| store.load_connection(*at, i))
                     .unwrap_or_default();
                 Some(Cow::Owned(loaded))
             }

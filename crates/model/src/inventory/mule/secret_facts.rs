@@ -250,9 +250,11 @@ pub trait SecretStore: Send + Sync + std::fmt::Debug {
     /// [`SecretStore::load`].
     fn load_stores(&self, at: SpilledAt) -> Option<Vec<super::StoreRef>>;
 
-    /// The connections' facts stored at `at` ([`super::KeptConnections`]),
-    /// as [`SecretStore::load`].
-    fn load_connections(&self, at: SpilledAt) -> Option<Vec<super::ConnectionFacts>>;
+    /// The facts of the `i`-th connection of those stored at `at`
+    /// ([`super::KeptConnections`]), as [`SecretStore::load`] (`None` too
+    /// when there is no such connection). An app's connections are asked
+    /// for in turn: a store reads their record back once for them all.
+    fn load_connection(&self, at: SpilledAt, i: usize) -> Option<super::ConnectionFacts>;
 }
 
 /// [`SecretFacts::payloads`] as bytes, not a sequence of numbers.
