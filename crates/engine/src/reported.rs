@@ -671,16 +671,7 @@ mod tests {
     }
 
     fn collected(file: Option<Box<dyn SpillFile>>) -> ReportedFindings {
-        let mut collecting = Collecting::new(file, true);
-        for f in unordered() {
-            let shown = f.location.path.clone();
-            collecting.push(f, shown);
-        }
-        let finishing = Finishing {
-            wording: Redactor::new(["s3cretValue1".to_string()]),
-            relative: Relative::new(&[]),
-        };
-        collecting.finish(Arc::new(finishing), 1)
+        collected_all(&unordered(), file, &["s3cretValue1"], 1).0
     }
 
     fn listed(findings: &ReportedFindings) -> Vec<String> {
@@ -798,6 +789,27 @@ mod tests {
         assert_eq!(report.lost(), 5);
     }
 
+    /// `findings` collected (to `file`, else held) with snippets, masked
+    /// with `secrets`, on `threads`; with those lost as they were written.
+    fn collected_all(
+        findings: &[Finding],
+        file: Option<Box<dyn SpillFile>>,
+        secrets: &[&str],
+        threads: usize,
+    ) -> (ReportedFindings, usize) {
+        let mut collecting = Collecting::new(file, true);
+        for f in findings.iter().cloned() {
+            let shown = f.location.path.clone();
+            collecting.push(f, shown);
+        }
+        let lost = collecting.lost();
+        let finishing = Finishing {
+            wording: Redactor::new(secrets.iter().map(|s| s.to_string())),
+            relative: Relative::new(&[]),
+        };
+        (collecting.finish(Arc::new(finishing), threads), lost)
+    }
+
     /// A file holding more findings than are read back at once (a log of
     /// logins, a token on each line) is read in several batches, each
     /// finding with its snippet, masked: the same as held in memory.
@@ -821,16 +833,7 @@ mod tests {
             })
             .collect();
         let collect = |file: Option<Box<dyn SpillFile>>| {
-            let mut collecting = Collecting::new(file, true);
-            for f in many.clone() {
-                let shown = f.location.path.clone();
-                collecting.push(f, shown);
-            }
-            let finishing = Finishing {
-                wording: Redactor::new(["00D5g000005mVws!tok000777".to_string()]),
-                relative: Relative::new(&[]),
-            };
-            collecting.finish(Arc::new(finishing), 2)
+            collected_all(&many, file, &["00D5g000005mVws!tok000777"], 2).0
         };
         let shown = |findings: &ReportedFindings| -> Vec<String> {
             findings
@@ -873,19 +876,7 @@ mod tests {
                 f
             })
             .collect();
-        let collect = |file: Option<Box<dyn SpillFile>>| {
-            let mut collecting = Collecting::new(file, true);
-            for f in many.clone() {
-                let shown = f.location.path.clone();
-                collecting.push(f, shown);
-            }
-            let lost = collecting.lost();
-            let finishing = Finishing {
-                wording: Redactor::new([]),
-                relative: Relative::new(&[]),
-            };
-            (collecting.finish(Arc::new(finishing), 2), lost)
-        };
+        let collect = |file: Option<Box<dyn SpillFile>>| collected_all(&many, file, &[], 2);
         let (held, _) = collect(None);
         let expected = listed(&held);
         assert_eq!(expected.len(), 3_000);

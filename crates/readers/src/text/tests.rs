@@ -265,6 +265,15 @@ const XML: TextKind = TextKind {
     comments: CommentSyntax::Xml,
 };
 
+/// Each token's line and the org host it records.
+fn token_hosts(facts: &TextFileFacts) -> Vec<(u32, Option<&str>)> {
+    facts
+        .tokens
+        .iter()
+        .map(|t| (t.location.line, t.host.as_deref()))
+        .collect()
+}
+
 #[test]
 fn a_token_records_the_org_host_written_nearest_to_it() {
     let token = "00D7Q000004KqZb!ARkAQwnQrS7RPeMOkIUpkDyr7OSJoRu1XXdo0cZuzre";
@@ -272,11 +281,7 @@ fn a_token_records_the_org_host_written_nearest_to_it() {
             "# see https://help.salesforce.com/s/articleView\nQA=https://acme--qa.sandbox.my.salesforce.com\nPROD=https://acme.my.salesforce.com\n\n\nT1={token}\n\n\n\n\n\n\n\n\n\n\nT2={token}\n"
         );
     let (facts, _) = scan(&text, "f.sh", XML);
-    let hosts: Vec<(u32, Option<&str>)> = facts
-        .tokens
-        .iter()
-        .map(|t| (t.location.line, t.host.as_deref()))
-        .collect();
+    let hosts = token_hosts(&facts);
     // The nearest host (help.salesforce.com is no org); none for the
     // token more than five lines from any.
     assert_eq!(
@@ -296,11 +301,7 @@ fn a_token_takes_the_first_of_the_nearest_hosts() {
         "A=https://first.my.salesforce.com\n\nT={token}\n\nB=https://second.my.salesforce.com\n\n\n\n\nT={token}\n\n\n\n\n\nT={token}\n"
     );
     let (facts, _) = scan(&text, "f.sh", XML);
-    let hosts: Vec<(u32, Option<&str>)> = facts
-        .tokens
-        .iter()
-        .map(|t| (t.location.line, t.host.as_deref()))
-        .collect();
+    let hosts = token_hosts(&facts);
     assert_eq!(
         hosts,
         [
