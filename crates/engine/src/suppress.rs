@@ -12,7 +12,8 @@ use intguard_model::{Diagnostic, Finding, InlineSuppression};
 
 /// Whether an inline suppression covers a finding. A suppression without a
 /// reason does not count: intguard says so in a diagnostic instead.
-pub fn covers(s: &InlineSuppression, f: &Finding) -> bool {
+#[cfg(test)]
+fn covers(s: &InlineSuppression, f: &Finding) -> bool {
     covers_place(s, f, &f.location.path, f.location.line)
 }
 
@@ -21,14 +22,14 @@ fn covers_place(s: &InlineSuppression, f: &Finding, path: &str, line: u32) -> bo
     if s.location.path != path || !has_reason(s) {
         return false;
     }
-    let from = s.location.line;
-    let until = s.covers_until_line.max(from);
-    let within = from <= line && line <= until;
-    within
-        && (s.rules.is_empty()
-            || s.rules
-                .iter()
-                .any(|r| r.eq_ignore_ascii_case(f.rule) || r.eq_ignore_ascii_case(f.name)))
+    let within = s.location.line <= line && line <= last_line(s);
+    within && (s.rules.is_empty() || s.rules.iter().any(|r| names(r, f)))
+}
+
+/// Whether `rule`, as a comment names it, is `f`'s (by id or name, in any
+/// case).
+fn names(rule: &str, f: &Finding) -> bool {
+    rule.eq_ignore_ascii_case(f.rule) || rule.eq_ignore_ascii_case(f.name)
 }
 
 /// A scan's inline suppressions by file, each with its index among them
@@ -113,10 +114,7 @@ impl<'a> ByFile<'a> {
                 .iter()
                 .any(|(_, s)| covers_place(s, f, path, line))
         };
-        (self
-            .covering(f.location.path.as_str(), f.location.line)
-            .iter()
-            .any(|(_, s)| covers(s, f))
+        (covered(f.location.path.as_str(), f.location.line)
             || f.suppressible_at.iter().any(|l| covered(&l.path, l.line)))
             && f.also_at.iter().all(|l| covered(&l.path, l.line))
     }
@@ -127,14 +125,10 @@ impl<'a> ByFile<'a> {
     /// order.
     pub fn reasons(&self, f: &Finding) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for (path, line) in places(f) {
-            for (_, s) in self.covering(path, line) {
-                if covers_place(s, f, path, line) {
-                    let reason = s.reason.as_deref().unwrap_or_default().trim().to_string();
-                    if !out.contains(&reason) {
-                        out.push(reason);
-                    }
-                }
+        for (_, s) in self.covering_a_place(f) {
+            let reason = s.reason.as_deref().unwrap_or_default().trim().to_string();
+            if !out.contains(&reason) {
+                out.push(reason);
             }
         }
         out
@@ -145,21 +139,30 @@ impl<'a> ByFile<'a> {
     /// covers any of its places (its location, the others it groups, those
     /// it may be hidden from).
     pub fn record_uses(&self, f: &Finding, uses: &mut Uses) {
-        for (path, line) in places(f) {
-            for (i, s) in self.covering(path, line) {
-                if !covers_place(s, f, path, line) {
-                    continue;
-                }
-                if s.rules.is_empty() {
-                    uses.0.insert((i, EVERY_RULE));
-                }
-                for (j, r) in s.rules.iter().enumerate() {
-                    if r.eq_ignore_ascii_case(f.rule) || r.eq_ignore_ascii_case(f.name) {
-                        uses.0.insert((i, j));
-                    }
+        for (i, s) in self.covering_a_place(f) {
+            if s.rules.is_empty() {
+                uses.0.insert((i, EVERY_RULE));
+            }
+            for (j, r) in s.rules.iter().enumerate() {
+                if names(r, f) {
+                    uses.0.insert((i, j));
                 }
             }
         }
+    }
+
+    /// The comments covering a place of `f` (its location, a place it may
+    /// be hidden from, another place it groups), in that order of its places,
+    /// each place's in the files' order.
+    fn covering_a_place<'f>(
+        &'f self,
+        f: &'f Finding,
+    ) -> impl Iterator<Item = (usize, &'a InlineSuppression)> + 'f {
+        places(f).flat_map(move |(path, line)| {
+            self.covering(path, line)
+                .into_iter()
+                .filter(move |(_, s)| covers_place(s, f, path, line))
+        })
     }
 }
 

@@ -1724,8 +1724,7 @@ fn a_duplicate_key_is_not_said_to_be_read_in_every_environment() {
 /// reads, saying where it is written.
 #[test]
 fn an_anchored_secret_is_named_as_the_app_reads_it() {
-    // The same file, and with 80 more entries (a file of many entries
-    // finds where each is written in a map).
+    // The same file, and with 80 more entries after the anchored ones.
     for rel in ["IG102/yaml-anchor", "IG102/yaml-anchor-long"] {
         an_anchored_secret_in(rel);
     }

@@ -267,10 +267,6 @@ pub(super) fn spring_read_fix(name: &str, delete: &str, reader: &XmlAttribute) -
 
 /// The clear secrets of `app`'s property files (every environment's,
 /// loaded or not) and of its global properties.
-/// Past this many entries, a file's first entry at a place is found in a
-/// map rather than by a scan of its entries.
-const FEW_ENTRIES: usize = 64;
-
 pub(super) fn property_findings<'a>(
     inventory: &Inventory,
     app: &'a MuleApp,
@@ -284,9 +280,9 @@ pub(super) fn property_findings<'a>(
 
     // (b) property files of every environment, loaded or not.
     for file in &app.property_files {
-        // The first entry at each place, made when first asked in a file of
-        // many entries (looked for among them all for each finding, 50,000
-        // secrets in one file took 3 s).
+        // The name first written at each place, made when a finding first
+        // asks (looked for among all the file's entries for each finding,
+        // 50,000 secrets in one file took 3 s).
         let mut first_at: Option<HashMap<&Location, &str>> = None;
         // Entries an anchor gives several names (`defaults.token` merged into
         // `sf.token` by `<<: *defaults`) share their place, where one
@@ -360,24 +356,16 @@ pub(super) fn property_findings<'a>(
             };
             // Written once under another name (an anchor's), which the
             // app reads under this one.
-            let first_key = if file.entries.len() <= FEW_ENTRIES {
-                file.entries
-                    .iter()
-                    .find(|e| e.location == entry.location)
-                    .map(|e| e.key())
-            } else {
-                first_at
-                    .get_or_insert_with(|| {
-                        let mut first = HashMap::new();
-                        for e in &file.entries {
-                            first.entry(&e.location).or_insert(e.key());
-                        }
-                        first
-                    })
-                    .get(&entry.location)
-                    .copied()
-            };
-            let written_as = first_key
+            let written_as = first_at
+                .get_or_insert_with(|| {
+                    let mut first = HashMap::new();
+                    for e in &file.entries {
+                        first.entry(&e.location).or_insert(e.key());
+                    }
+                    first
+                })
+                .get(&entry.location)
+                .copied()
                 .filter(|k| *k != entry.key())
                 .map(|k| format!(" (written as `{k}`, merged or aliased into it)"))
                 .unwrap_or_default();
