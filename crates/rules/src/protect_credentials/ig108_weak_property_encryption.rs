@@ -1,8 +1,8 @@
 use mule_secure_props::{Algorithm, Error as CipherError};
 
 use intguard_model::{
-    Finding, Inventory, MuleApp, Practice, Related, RuleMeta, SecurePropertiesConfig, Severity,
-    Value,
+    Finding, Inventory, MuleApp, Practice, PropertyFile, Related, RuleMeta, SecurePropertiesConfig,
+    Severity, Value,
 };
 
 use super::ig103_committed_encryption_key::config_label;
@@ -298,6 +298,19 @@ impl Rule for WeakPropertyEncryption {
                     })
                 })
                 .collect();
+            // The app's secure files, each with the config reading it: found
+            // once per app, not once per config (an app of 400 configs, each
+            // with its file, took 1.4 s).
+            let secure_files: Vec<(&PropertyFile, Option<&SecurePropertiesConfig>)> =
+                if variants.is_empty() {
+                    Vec::new()
+                } else {
+                    app.property_files
+                        .iter()
+                        .filter(|f| f.secure)
+                        .map(|f| (f, app.secure_config_for(f)))
+                        .collect()
+                };
             for (config, settings, envs) in &variants {
                 let (config, envs): (&SecurePropertiesConfig, Option<&[&str]>) =
                     (config, envs.as_deref());
@@ -320,14 +333,13 @@ impl Rule for WeakPropertyEncryption {
                 // (a file no config's pattern matches: when it is the app's
                 // only config): (path, first value, count).
                 let alone = app.secure_property_configs.len() == 1;
-                let encrypted: Vec<(&str, &intguard_model::Location, usize)> = app
-                    .property_files
+                let encrypted: Vec<(&str, &intguard_model::Location, usize)> = secure_files
                     .iter()
-                    .filter(|f| f.secure)
-                    .filter(|f| match app.secure_config_for(f) {
-                        Some(reader) => std::ptr::eq(reader, config),
+                    .filter(|(_, reader)| match reader {
+                        Some(reader) => std::ptr::eq(*reader, config),
                         None => alone,
                     })
+                    .map(|(f, _)| f)
                     .filter(|f| match (envs, f.environment.as_deref()) {
                         (Some(envs), Some(e)) => envs.contains(&e),
                         _ => true,

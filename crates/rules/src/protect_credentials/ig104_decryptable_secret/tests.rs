@@ -646,3 +646,96 @@ fn a_payload_not_base64_is_a_miss() {
         0
     );
 }
+
+#[test]
+fn index_lists_merge_in_order() {
+    let got: Vec<usize> = merged(&[1, 4, 6, 9], &[0, 2, 3, 7]).collect();
+    assert_eq!(got, vec![0, 1, 2, 3, 4, 6, 7, 9]);
+    assert_eq!(merged(&[], &[5]).collect::<Vec<_>>(), vec![5]);
+    assert_eq!(merged(&[5, 8], &[]).collect::<Vec<_>>(), vec![5, 8]);
+}
+
+/// An app of many configs, each reading its own file with its own key: each
+/// value is opened by its config's key and named with that config; a file
+/// no config names is opened by whichever key encrypted it.
+#[test]
+fn each_of_many_configs_opens_its_own_file() {
+    let aes = Cipher::default();
+    let n = 30;
+    let key = |i: usize| format!("{i:0>16}");
+    let enc = |i: usize, plain: &str| {
+        format!(
+            "![{}]",
+            aes.encrypt(key(i).as_bytes(), plain.as_bytes()).unwrap()
+        )
+    };
+    let mut a = app("orders", &["dev"]);
+    a.secure_property_configs = (0..n)
+        .map(|i| SecurePropertiesConfig {
+            name: Some(format!("S{i}")),
+            location: loc(XML, 100 + i as u32),
+            key: Some(val(&format!("${{key{i}}}"), XML, 100 + i as u32)),
+            file: Some(val(&format!("s{i}.yaml"), XML, 100 + i as u32).into()),
+            ..config("", None, None)
+        })
+        .collect();
+    let keys: Vec<(String, String)> = (0..n).map(|i| (format!("key{i}"), key(i))).collect();
+    let keys: Vec<(&str, &str)> = keys.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    a.property_files = vec![props(
+        "orders/src/main/resources/dev.yaml",
+        None,
+        false,
+        &keys,
+    )]
+    .into();
+    for i in 0..n {
+        let value = enc(i, &format!("Secret-{i}!"));
+        a.property_files.push(props(
+            &format!("orders/src/main/resources/s{i}.yaml"),
+            None,
+            true,
+            &[(format!("v{i}").as_str(), value.as_str())],
+        ));
+    }
+    let loose = enc(7, "Loose-Value!");
+    a.property_files.push(props(
+        "orders/src/main/resources/other.yaml",
+        None,
+        true,
+        &[("loose", loose.as_str())],
+    ));
+    let f = DecryptableSecret.check(&Inventory {
+        apps: vec![a],
+        ..Default::default()
+    });
+    assert_eq!(f.len(), n + 1, "{f:#?}");
+    for i in 0..n {
+        let name = format!("s{i}.yaml");
+        let found = f
+            .iter()
+            .find(|f| file_name(&f.location.path) == name)
+            .unwrap_or_else(|| panic!("no finding in {name}"));
+        assert!(
+            found.message.contains(&format!("`key{i}` in dev.yaml")),
+            "{}",
+            found.message
+        );
+        assert!(
+            found
+                .related
+                .iter()
+                .any(|r| file_name(&r.path) == "global.xml" && r.line == 100 + i as u32),
+            "{:?}",
+            found.related
+        );
+    }
+    let other = f
+        .iter()
+        .find(|f| file_name(&f.location.path) == "other.yaml")
+        .expect("the file no config names");
+    assert!(
+        other.message.contains("`key7` in dev.yaml"),
+        "{}",
+        other.message
+    );
+}
