@@ -65,6 +65,8 @@ pub struct Resolved<'a> {
     pub sources: Vec<PropertySource<'a>>,
     /// Names that no file or global-property defines.
     pub unresolved: Vec<String>,
+    /// How many references this resolution has followed ([`MAX_FOLLOWED`]).
+    followed: usize,
 }
 
 impl<'a> Resolved<'a> {
@@ -90,6 +92,14 @@ impl<'a> Resolved<'a> {
 }
 
 const MAX_DEPTH: usize = 8;
+
+/// How many references one resolution follows, and how long the value it
+/// builds may grow, before the value is taken as unknown. The depth alone
+/// bounds nothing: ten definitions each reading the next ten times (a
+/// 550-byte file) expand to 10^9 references, which took 14 s and 800 MB;
+/// twenty times each, forever. Real values follow a few dozen.
+const MAX_FOLLOWED: usize = 10_000;
+const MAX_VALUE_LEN: usize = 1 << 20;
 
 /// Whether a placeholder of a property file pattern selects the environment
 /// by its name (`mule.env`, `env`, `environment`, ...).
@@ -291,6 +301,7 @@ impl MuleApp {
             value: None,
             sources: Vec::new(),
             unresolved: Vec::new(),
+            followed: 0,
         };
         let mut value = String::new();
         self.substitute_onto(source.raw_value(), None, 1, &mut acc, &mut value)
@@ -300,16 +311,26 @@ impl MuleApp {
     /// The name a nested reference reads in `env`
     /// (`${mule.env}.sf.user` -> `dev.sf.user`); `None` when something in
     /// it is not defined.
-    fn nested_name(&self, pattern: &str, env: Option<&str>, depth: usize) -> Option<String> {
+    /// `followed`: the references the resolution asking has followed (the
+    /// name's count there too).
+    fn nested_name(
+        &self,
+        pattern: &str,
+        env: Option<&str>,
+        depth: usize,
+        followed: &mut usize,
+    ) -> Option<String> {
         let mut scratch = Resolved {
             environment: None,
             value: None,
             sources: Vec::new(),
             unresolved: Vec::new(),
+            followed: *followed,
         };
         let mut name = String::new();
-        self.substitute_onto(pattern, env, depth + 1, &mut scratch, &mut name)
-            .then_some(name)
+        let known = self.substitute_onto(pattern, env, depth + 1, &mut scratch, &mut name);
+        *followed = scratch.followed;
+        known.then_some(name)
     }
 
     /// The property names a reference can read: its name, or for a nested
@@ -324,7 +345,7 @@ impl MuleApp {
         let mut names: Vec<String> = self
             .resolution_environments()
             .into_iter()
-            .filter_map(|env| self.nested_name(&p.name, env, 0))
+            .filter_map(|env| self.nested_name(&p.name, env, 0, &mut 0))
             .collect();
         let pattern = NamePattern::new(&p.name);
         names.extend(
@@ -394,6 +415,7 @@ impl MuleApp {
             value: None,
             sources: Vec::new(),
             unresolved: Vec::new(),
+            followed: 0,
         };
         resolved.value = self.substitute_parsed(raw, refs, env, 0, &mut resolved);
         resolved
@@ -442,7 +464,7 @@ impl MuleApp {
         if refs.is_empty() {
             return Some(raw.to_string());
         }
-        if depth >= MAX_DEPTH {
+        if depth >= MAX_DEPTH || acc.followed >= MAX_FOLLOWED {
             return None;
         }
         // A value that is a single `#[...]` expression other than p() calls
@@ -453,6 +475,11 @@ impl MuleApp {
         for ph in refs {
             if ph.start < last {
                 continue;
+            }
+            acc.followed += 1;
+            if acc.followed > MAX_FOLLOWED || out.len() > MAX_VALUE_LEN {
+                acc.followed = MAX_FOLLOWED;
+                return None;
             }
             out.push_str(&raw[last..ph.start]);
             last = ph.end;
@@ -467,8 +494,9 @@ impl MuleApp {
             // out of the sources. Unknown (`mule.env` given at deploy
             // time), the reference is unresolved as written.
             let name = if ph.is_nested() {
-                match self.nested_name(&ph.name, env, depth) {
+                match self.nested_name(&ph.name, env, depth, &mut acc.followed) {
                     Some(name) => Cow::Owned(name),
+                    None if acc.followed >= MAX_FOLLOWED => return None,
                     None => {
                         if !acc.unresolved.contains(&ph.name) {
                             acc.unresolved.push(ph.name.clone());
@@ -506,6 +534,10 @@ impl MuleApp {
             }
         }
         out.push_str(&raw[last..]);
+        if out.len() > MAX_VALUE_LEN {
+            acc.followed = MAX_FOLLOWED;
+            return None;
+        }
         if raw.trim_start().starts_with("#[") {
             // Only a whole `#[p('x')]` is substitutable; strip the wrapper.
             let inner = out.trim();
@@ -729,5 +761,52 @@ mod tests {
         let r = app.resolve(&Value::new("Tiger1", Location::file("g.xml")), Some("dev"));
         assert!(r.is_inline());
         assert_eq!(r.value.as_deref(), Some("Tiger1"));
+    }
+
+    /// Definitions reading each other many times multiply (ten each reading
+    /// the next ten times: 10^9 references): the resolution stops at its
+    /// budget and takes the value as unknown, as a value too long to build.
+    /// Definitions read a few times each, however deep, still resolve.
+    #[test]
+    fn definitions_that_multiply_stop_at_the_budget() {
+        let chain = |width: usize, levels: usize| {
+            let mut app = app();
+            let entries: Vec<PropertyEntry> = (0..levels)
+                .map(|i| {
+                    let next = format!("${{l{}}}", i + 1);
+                    entry(
+                        &format!("l{i}"),
+                        &next.repeat(width),
+                        "chain.yaml",
+                        i as u32 + 1,
+                    )
+                })
+                .chain([entry(&format!("l{levels}"), "lol", "chain.yaml", 99)])
+                .collect();
+            app.property_files[0].entries.extend(entries);
+            app
+        };
+        let v = Value::new("${l0}", Location::new("global.xml", 10, 5));
+        let wide = chain(10, 7);
+        let r = wide.resolve(&v, Some("dev"));
+        assert_eq!(r.value, None);
+        assert!(r.sources.len() <= MAX_FOLLOWED, "{}", r.sources.len());
+        assert!(r.unresolved.is_empty(), "{:?}", r.unresolved);
+        // Two reads per level, seven levels: 255 references, resolved.
+        let narrow = chain(2, 7);
+        let r = narrow.resolve(&v, Some("dev"));
+        assert_eq!(r.value.as_deref(), Some("lol".repeat(128).as_str()));
+        assert_eq!(r.sources.len(), 255);
+        // A value past the length bound is unknown; under it, known.
+        let mut long = app();
+        long.property_files[0].entries.extend([
+            entry("big", &"x".repeat(MAX_VALUE_LEN / 2 + 1), "big.yaml", 1),
+            entry("once", "${big}", "big.yaml", 2),
+            entry("twice", "${big}${big}", "big.yaml", 3),
+        ]);
+        let once = long.resolve(&Value::new("${once}", Location::new("g.xml", 1, 1)), None);
+        assert_eq!(once.value.map(|v| v.len()), Some(MAX_VALUE_LEN / 2 + 1));
+        let twice = long.resolve(&Value::new("${twice}", Location::new("g.xml", 1, 1)), None);
+        assert_eq!(twice.value, None);
     }
 }
