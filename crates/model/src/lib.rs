@@ -10,6 +10,7 @@
 mod dedup;
 pub mod expr;
 pub mod finding;
+pub mod gap_pattern;
 pub mod inventory;
 pub mod location;
 pub mod path_text;

@@ -57,25 +57,7 @@ fn resolve_pattern(pattern: &str, env: &str) -> String {
 /// Whether a file (path relative to the resources folder) matches a pattern whose
 /// placeholders stand for any name without `/`.
 fn pattern_matches(pattern: &str, rel: &str) -> bool {
-    fn go(p: &str, s: &str) -> bool {
-        match p.find("${") {
-            None => p == s,
-            Some(start) => {
-                let Some(end) = p[start..].find('}') else {
-                    return p == s;
-                };
-                if !s.starts_with(&p[..start]) {
-                    return false;
-                }
-                let rest_p = &p[start + end + 1..];
-                let s = &s[start..];
-                (1..=s.len())
-                    .filter(|&i| s.is_char_boundary(i) && !s[..i].contains('/'))
-                    .any(|i| go(rest_p, &s[i..]))
-            }
-        }
-    }
-    go(pattern, rel)
+    intguard_model::gap_pattern::file_pattern_matches(pattern, rel)
 }
 
 pub(super) fn has_placeholder(s: &str) -> bool {

@@ -131,23 +131,7 @@ impl<'a> NamePattern<'a> {
     }
 
     fn matches(&self, key: &str) -> bool {
-        fn rest(literals: &[&str], key: &str) -> bool {
-            let Some((lit, more)) = literals.split_first() else {
-                return key.is_empty();
-            };
-            let Some(after) = key.strip_prefix(lit) else {
-                return false;
-            };
-            if more.is_empty() {
-                return after.is_empty();
-            }
-            // The reference's value: one or more characters, no `.`.
-            let segment_end = after.find('.').unwrap_or(after.len());
-            (1..=segment_end)
-                .filter(|&n| after.is_char_boundary(n))
-                .any(|n| rest(more, &after[n..]))
-        }
-        rest(&self.literals, key)
+        crate::gap_pattern::gaps_match(&self.literals, key, '.')
     }
 }
 

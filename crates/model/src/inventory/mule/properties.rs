@@ -310,26 +310,7 @@ impl Serialize for PropertyEntry {
     }
 }
 
-/// Whether `rel` matches a property file pattern whose placeholders stand for
-/// any non-empty name without `/` (`properties/${mule.env}-secure.yaml`).
-pub(super) fn file_pattern_matches(pattern: &str, rel: &str) -> bool {
-    match pattern.find("${") {
-        None => pattern == rel,
-        Some(start) => {
-            let Some(end) = pattern[start..].find('}') else {
-                return pattern == rel;
-            };
-            let Some(s) = rel.strip_prefix(&pattern[..start]) else {
-                return false;
-            };
-            let rest = &pattern[start + end + 1..];
-            let limit = s.find('/').unwrap_or(s.len());
-            (1..=limit)
-                .filter(|&i| s.is_char_boundary(i))
-                .any(|i| file_pattern_matches(rest, &s[i..]))
-        }
-    }
-}
+pub(super) use crate::gap_pattern::file_pattern_matches;
 
 #[cfg(test)]
 mod tests {
@@ -413,6 +394,20 @@ mod secure_config_tests {
         assert!(file_pattern_matches("s2.yaml", "s2.yaml"));
         assert!(!file_pattern_matches("s1.yaml", "s2.yaml"));
         assert!(file_pattern_matches("${a}/${b}.yaml", "x/y.yaml"));
+        // An unclosed placeholder is literal text.
+        assert!(file_pattern_matches("${a}-${b.yaml", "x-${b.yaml"));
+        assert!(!file_pattern_matches("${a}-${b.yaml", "x-y.yaml"));
+        // Eight placeholders against a long name that does not match (every
+        // split tried took 244 s).
+        let many = "${a}${b}${c}${d}${e}${f}${g}${h}x.yaml";
+        assert!(!file_pattern_matches(
+            many,
+            &format!("{}.yaml", "a".repeat(60))
+        ));
+        assert!(file_pattern_matches(
+            many,
+            &format!("{}x.yaml", "a".repeat(60))
+        ));
     }
 
     /// Found by testing an estate: an app importing a common file before
