@@ -310,6 +310,61 @@ def cases():
         "/".join(f"d{k}" for k in range(depth)) + f"/file{depth}.txt": "x\n" for depth in range(1, 300)
     }, None
     yield "committed-binaries", committed_binaries, None
+    # Ten definitions each reading the next twenty times: 20^9 references if followed.
+    yield "multiplying-refs", {
+        **flow(
+            '<configuration-properties file="dev.yaml"/>'
+            '<salesforce:sfdc-config name="S"><salesforce:basic-connection username="${l0}"'
+            ' password="${l0}"/></salesforce:sfdc-config>'
+        ),
+        "src/main/resources/dev.yaml": "".join(
+            f'l{i}: "' + f"${{l{i + 1}}}" * 20 + '"\n' for i in range(9)
+        ) + 'l9: "lol"\n',
+    }, None
+    # Eight placeholders in file patterns and in a nested reference, against a 60-character
+    # file name and key that do not match: every split tried is 60^8.
+    eight = "${a}${b}${c}${d}${e}${f}${g}${h}"
+    yield "many-pattern-captures", {
+        **flow(
+            f'<configuration-properties file="{eight}x.yaml"/>'
+            f'<secure-properties:config xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties"'
+            f' name="SP" file="{eight}y.yaml" key="${{k}}"/>'
+            f'<configuration-properties file="dev.yaml"/>'
+            f'<salesforce:sfdc-config name="S"><salesforce:basic-connection username="int@acme.com"'
+            f' password="${{{eight}x}}"/></salesforce:sfdc-config>'
+        ),
+        "src/main/resources/dev.yaml": "a" * 60 + ': "v"\nk: "1234567890123456"\n',
+        "src/main/resources/" + "a" * 60 + ".yaml": 'p: "v"\n',
+    }, None
+    # 2,000 secure-properties configs, each with its key and its file (IG104 tries keys per
+    # config, IG108 finds each file's config), and 2,000 connections reading 4,000 secret
+    # properties (IG107 names each one's users).
+    yield "many-secure-configs", {
+        **flow(
+            "".join(
+                f'<secure-properties:config xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties"'
+                f' name="S{i}" file="s{i}.yaml" key="key{i:012d}abcd"><secure-properties:encrypt algorithm="AES"/>'
+                "</secure-properties:config>"
+                for i in range(2_000)
+            )
+            + '<configuration-properties file="dev.yaml"/>'
+            + "".join(
+                f'<salesforce:sfdc-config name="SF{i}"><salesforce:basic-connection username="int{i}@acme.com"'
+                f' password="${{sf{i}.password}}" securityToken="${{sf{i}.token}}"/></salesforce:sfdc-config>'
+                for i in range(2_000)
+            )
+        ),
+        **{f"src/main/resources/s{i}.yaml": f'v{i}: "![q2tFvfwFCqXKJxDOHEL1Zg==]"\n' for i in range(2_000)},
+        "src/main/resources/dev.yaml": "".join(
+            f'sf{i}:\n  password: "Pw{i:05d}secret"\n  token: "Tok{i:05d}abcdefgh"\n' for i in range(2_000)
+        ),
+    }, None
+    # DataWeave objects nested 100,000 deep (a 400 KB script).
+    yield "nested-dataweave", flow(
+        '<flow name="f"><ee:transform><ee:message><ee:set-payload><![CDATA[%dw 2.0\n'
+        "output application/java\n---\n" + "{a: " * 100_000 + "{password: p('sf.password')}"
+        + "}" * 100_000 + "]]></ee:set-payload></ee:message></ee:transform></flow>"
+    ), None
     yield "many-plain-secrets", {
         "src/main/resources/config.properties": "".join(f"svc{i}.password=Plain{i}Secret\n" for i in range(3_000)),
         "src/main/mule/global.xml": MULE.replace("</mule>", "")

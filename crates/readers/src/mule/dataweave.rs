@@ -124,16 +124,14 @@ pub(crate) fn body_fields(text: &str, script: bool) -> Vec<BodyField> {
     let lead = text.len() - text.trim_start().len();
     let t = text.trim();
     if script || t.starts_with("#[") {
-        for e in dataweave_map_entries(text) {
-            if vocab::is_credential_param_name(&e.key) {
-                out.push(BodyField {
-                    constant: e.constant && !has_reference(&e.value),
-                    key: e.key,
-                    value: e.value,
-                    value_at: e.value_at,
-                    syntax: HttpValueSyntax::DataWeaveField,
-                });
-            }
+        for e in dataweave_map_entries_named(text, vocab::is_credential_param_name) {
+            out.push(BodyField {
+                constant: e.constant && !has_reference(&e.value),
+                key: e.key,
+                value: e.value,
+                value_at: e.value_at,
+                syntax: HttpValueSyntax::DataWeaveField,
+            });
         }
         for (open, close) in dw_string_literals(text) {
             let content = &text[open + 1..close];
@@ -156,16 +154,14 @@ pub(crate) fn body_fields(text: &str, script: bool) -> Vec<BodyField> {
             }
         }
     } else if t.starts_with('{') || t.starts_with('[') {
-        for e in dataweave_map_entries(text) {
-            if vocab::is_credential_param_name(&e.key) {
-                out.push(BodyField {
-                    constant: e.constant && !has_reference(&e.value),
-                    key: e.key,
-                    value: e.value,
-                    value_at: e.value_at,
-                    syntax: HttpValueSyntax::Text,
-                });
-            }
+        for e in dataweave_map_entries_named(text, vocab::is_credential_param_name) {
+            out.push(BodyField {
+                constant: e.constant && !has_reference(&e.value),
+                key: e.key,
+                value: e.value,
+                value_at: e.value_at,
+                syntax: HttpValueSyntax::Text,
+            });
         }
     } else {
         for pair in form_pairs(t) {
@@ -237,7 +233,22 @@ pub(super) fn comment_end(bytes: &[u8], i: usize) -> Option<usize> {
 /// string or a name written right after `{` or `,`, its value runs to the
 /// next `,` `}` `]` or `)` at the same nesting level. Nested objects are
 /// read too.
+#[cfg(test)]
 pub(super) fn dataweave_map_entries(script: &str) -> Vec<MapEntry> {
+    dataweave_map_entries_named(script, |_| true)
+}
+
+/// How deep into nested objects entries are read: each nested object's
+/// value is read to its end again, so objects nested 100,000 deep (a
+/// 400 KB script) took time and memory in the square of their depth.
+const MAX_NESTED_OBJECTS: usize = 64;
+
+/// [`dataweave_map_entries`] of the keys `wanted` accepts (the others'
+/// values are not copied).
+pub(super) fn dataweave_map_entries_named(
+    script: &str,
+    wanted: impl Fn(&str) -> bool,
+) -> Vec<MapEntry> {
     let bytes = script.as_bytes();
     // The body follows the header's `---`, when there is one.
     let mut i = match (script.find("---"), script.find('{')) {
@@ -248,7 +259,12 @@ pub(super) fn dataweave_map_entries(script: &str) -> Vec<MapEntry> {
     let mut out = Vec::new();
     // The last significant character before the current token.
     let mut prev: u8 = 0;
+    // The ends of the nested objects being read (their values' ends).
+    let mut nested: Vec<usize> = Vec::new();
     while i < bytes.len() {
+        while nested.last().is_some_and(|&end| end <= i) {
+            nested.pop();
+        }
         let b = bytes[i];
         if b.is_ascii_whitespace() {
             i += 1;
@@ -315,22 +331,29 @@ pub(super) fn dataweave_map_entries(script: &str) -> Vec<MapEntry> {
         }
         let e = e.min(bytes.len());
         let raw = script[v..code_end.min(bytes.len())].trim_end();
-        let single_string = matches!(raw.as_bytes().first(), Some(b'"' | b'\''))
-            && dw_string_end(raw.as_bytes(), 0) == raw.len() - 1;
-        let (value, constant) = if single_string {
-            let content = &raw[1..raw.len() - 1];
-            (content.to_string(), !dw_interpolates(content))
-        } else {
-            (raw.to_string(), false)
-        };
-        out.push(MapEntry {
-            key: key.to_string(),
-            value,
-            value_at: v,
-            constant,
-        });
+        if wanted(key) {
+            let single_string = matches!(raw.as_bytes().first(), Some(b'"' | b'\''))
+                && dw_string_end(raw.as_bytes(), 0) == raw.len() - 1;
+            let (value, constant) = if single_string {
+                let content = &raw[1..raw.len() - 1];
+                (content.to_string(), !dw_interpolates(content))
+            } else {
+                (raw.to_string(), false)
+            };
+            out.push(MapEntry {
+                key: key.to_string(),
+                value,
+                value_at: v,
+                constant,
+            });
+        }
         // A nested object's entries are read as the scan goes on.
-        i = if raw.starts_with('{') { v } else { e };
+        i = if raw.starts_with('{') && nested.len() < MAX_NESTED_OBJECTS {
+            nested.push(e);
+            v
+        } else {
+            e
+        };
     }
     out
 }
@@ -477,5 +500,34 @@ mod tests {
         assert_eq!(fields(url, false)[0].1, "Ur1Pw");
         // Commented-out code is not read for form strings.
         assert!(fields("%dw 2.0\n---\n// \"password=old\"\n{ a: 1 }", true).is_empty());
+    }
+
+    /// Nested objects are read 64 deep: an entry there is found, one deeper
+    /// is not, and objects nested 20,000 deep are read once each level
+    /// within the bound (read to the end at every level, they took time and
+    /// memory in the square of the depth). Only the keys wanted are kept.
+    #[test]
+    fn nested_objects_are_read_to_a_bound() {
+        let nest = |depth: usize, key: &str| {
+            format!(
+                "%dw 2.0\n---\n{}{{{key}: 'S3cret-{depth}'}}{}",
+                "{a: ".repeat(depth),
+                "}".repeat(depth)
+            )
+        };
+        let found = |script: &str| {
+            dataweave_map_entries_named(script, |k| k == "password")
+                .into_iter()
+                .map(|e| e.value)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(found(&nest(10, "password")), ["S3cret-10"]);
+        assert_eq!(found(&nest(64, "password")), ["S3cret-64"]);
+        assert!(found(&nest(65, "password")).is_empty());
+        let deep = nest(20_000, "token");
+        let all = dataweave_map_entries(&deep);
+        assert_eq!(all.len(), MAX_NESTED_OBJECTS + 1, "{}", all.len());
+        assert!(all.iter().all(|e| e.key == "a"));
+        assert!(dataweave_map_entries_named(&deep, |k| k == "password").is_empty());
     }
 }

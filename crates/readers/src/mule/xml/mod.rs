@@ -38,7 +38,7 @@ use std::borrow::Cow;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::Reader;
 
-use super::dataweave::{body_fields, dataweave_map_entries};
+use super::dataweave::{body_fields, dataweave_map_entries_named};
 use crate::position::Cursor;
 use intguard_model::expr::contains_pair;
 pub(crate) use request_body::{follow_flow_refs, settle_body_mode, PayloadForward, PayloadHandoff};

@@ -106,10 +106,7 @@ impl<'t> XmlReader<'t> {
             return;
         }
         let mut found = Vec::new();
-        for entry in dataweave_map_entries(&map.text) {
-            if !vocab::is_credential_param_name(&entry.key) {
-                continue;
-            }
+        for entry in dataweave_map_entries_named(&map.text, vocab::is_credential_param_name) {
             let location = self.loc(file_offset(&map.segments, entry.value_at));
             found.push(HttpCredential {
                 kind: map.kind,
