@@ -18,6 +18,16 @@ pub fn gaps_match(literals: &[&str], text: &str, stop: char) -> bool {
     if !text.starts_with(first) {
         return false;
     }
+    // No gap, or one (the usual `${mule.env}.yaml`): said directly.
+    match rest {
+        [] => return text.len() == first.len(),
+        [last] => {
+            return text.len() > first.len() + last.len()
+                && text.ends_with(last)
+                && !text[first.len()..text.len() - last.len()].contains(stop);
+        }
+        _ => {}
+    }
     // Where the literal matched last may end, each once.
     let mut ends: Vec<usize> = vec![first.len()];
     let mut next: Vec<usize> = Vec::new();
@@ -51,6 +61,9 @@ pub fn gaps_match(literals: &[&str], text: &str, stop: char) -> bool {
 /// for any non-empty name without `/` (`properties/${mule.env}-secure.yaml`;
 /// each `${` up to the next `}`, an unclosed one literal text).
 pub fn file_pattern_matches(pattern: &str, rel: &str) -> bool {
+    if !pattern.contains("${") {
+        return pattern == rel;
+    }
     let mut literals = Vec::new();
     let mut rest = pattern;
     while let Some(start) = rest.find("${") {

@@ -262,9 +262,6 @@ pub(super) fn dataweave_map_entries_named(
     // The ends of the nested objects being read (their values' ends).
     let mut nested: Vec<usize> = Vec::new();
     while i < bytes.len() {
-        while nested.last().is_some_and(|&end| end <= i) {
-            nested.pop();
-        }
         let b = bytes[i];
         if b.is_ascii_whitespace() {
             i += 1;
@@ -347,7 +344,11 @@ pub(super) fn dataweave_map_entries_named(
                 constant,
             });
         }
-        // A nested object's entries are read as the scan goes on.
+        // A nested object's entries are read as the scan goes on (the
+        // objects closed before this one are left).
+        while nested.last().is_some_and(|&end| end <= v) {
+            nested.pop();
+        }
         i = if raw.starts_with('{') && nested.len() < MAX_NESTED_OBJECTS {
             nested.push(e);
             v

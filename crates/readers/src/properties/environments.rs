@@ -152,19 +152,24 @@ fn compile(pattern: &str, secure: bool) -> ImportPattern {
 /// captures are non-empty and hold no `/`. With `fold`, literal parts match
 /// whatever the letter case (ASCII).
 fn match_parts<'s>(parts: &[Part], s: &'s str, env: &mut Option<&'s str>, fold: bool) -> bool {
-    // With two captures or more, the places where the rest of the pattern
-    // cannot match are remembered: trying every split again took time in
-    // the name's length to the power of the captures (eight against a
-    // 60-character name: 244 s). The first match found is the same.
-    let captures = parts.iter().filter(|p| !matches!(p, Part::Lit(_))).count();
+    // The places where the rest of the pattern cannot match are
+    // remembered: trying every split again took time in the name's length
+    // to the power of the captures (eight against a 60-character name:
+    // 244 s). The first match found is the same.
+    // A name splits few ways (nearly every pattern has one placeholder or
+    // two): remembered only past a few hundred tries.
     let mut matcher = PartsMatcher {
         parts,
         fold,
         len: s.len(),
-        failed: (captures >= 2).then(HashSet::new),
+        tries: 0,
+        failed: None,
     };
     matcher.matches(0, s, env)
 }
+
+/// How many tries [`match_parts`] makes before it remembers failures.
+const TRIES_UNREMEMBERED: usize = 256;
 
 /// [`match_parts`]'s search: `failed` holds the (part, offset) pairs known
 /// not to match.
@@ -172,6 +177,7 @@ struct PartsMatcher<'p> {
     parts: &'p [Part],
     fold: bool,
     len: usize,
+    tries: usize,
     failed: Option<HashSet<(usize, usize)>>,
 }
 
@@ -180,6 +186,10 @@ impl PartsMatcher<'_> {
     /// its offset `len - s.len()`.
     fn matches<'s>(&mut self, i: usize, s: &'s str, env: &mut Option<&'s str>) -> bool {
         let at = (i, self.len - s.len());
+        self.tries += 1;
+        if self.tries == TRIES_UNREMEMBERED {
+            self.failed = Some(HashSet::new());
+        }
         if self.failed.as_ref().is_some_and(|f| f.contains(&at)) {
             return false;
         }
@@ -600,6 +610,24 @@ mod tests {
                     );
                 }
             }
+        }
+        // Past the tries made before failures are remembered: the same
+        // answers, the environment's capture included.
+        let three = compile("${a}-${b}${mule.env}${c}.yaml", false);
+        for name in [
+            format!("{}.yaml", "ab".repeat(20)),
+            format!("{}-{}.yaml", "ab".repeat(10), "cd".repeat(10)),
+            format!("x-{}.yml", "q".repeat(40)),
+        ] {
+            let (mut env, mut expected_env) = (None, None);
+            assert_eq!(
+                (match_parts(&three.parts, &name, &mut env, true), env),
+                (
+                    by_every_split(&three.parts, &name, &mut expected_env, true),
+                    expected_env
+                ),
+                "{name}"
+            );
         }
         let many = compile("${a}${b}${c}${d}${e}${f}${g}${mule.env}x.yaml", false);
         let long = format!("{}.yaml", "a".repeat(60));
