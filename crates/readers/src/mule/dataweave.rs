@@ -124,15 +124,7 @@ pub(crate) fn body_fields(text: &str, script: bool) -> Vec<BodyField> {
     let lead = text.len() - text.trim_start().len();
     let t = text.trim();
     if script || t.starts_with("#[") {
-        for e in dataweave_map_entries_named(text, vocab::is_credential_param_name) {
-            out.push(BodyField {
-                constant: e.constant && !has_reference(&e.value),
-                key: e.key,
-                value: e.value,
-                value_at: e.value_at,
-                syntax: HttpValueSyntax::DataWeaveField,
-            });
-        }
+        out.extend(credential_entries(text, HttpValueSyntax::DataWeaveField));
         for (open, close) in dw_string_literals(text) {
             let content = &text[open + 1..close];
             // `"...&password=" ++ vars.pw` (Mule 3 MEL: `+`): the value goes
@@ -154,15 +146,7 @@ pub(crate) fn body_fields(text: &str, script: bool) -> Vec<BodyField> {
             }
         }
     } else if t.starts_with('{') || t.starts_with('[') {
-        for e in dataweave_map_entries_named(text, vocab::is_credential_param_name) {
-            out.push(BodyField {
-                constant: e.constant && !has_reference(&e.value),
-                key: e.key,
-                value: e.value,
-                value_at: e.value_at,
-                syntax: HttpValueSyntax::Text,
-            });
-        }
+        out.extend(credential_entries(text, HttpValueSyntax::Text));
     } else {
         for pair in form_pairs(t) {
             if vocab::is_credential_param_name(pair.key) {
@@ -236,6 +220,20 @@ pub(super) fn comment_end(bytes: &[u8], i: usize) -> Option<usize> {
 #[cfg(test)]
 pub(super) fn dataweave_map_entries(script: &str) -> Vec<MapEntry> {
     dataweave_map_entries_named(script, |_| true)
+}
+
+/// The credential-named `key: value` entries of `text`'s objects, as
+/// [`BodyField`]s written in `syntax`.
+fn credential_entries(text: &str, syntax: HttpValueSyntax) -> impl Iterator<Item = BodyField> {
+    dataweave_map_entries_named(text, vocab::is_credential_param_name)
+        .into_iter()
+        .map(move |e| BodyField {
+            constant: e.constant && !has_reference(&e.value),
+            key: e.key,
+            value: e.value,
+            value_at: e.value_at,
+            syntax,
+        })
 }
 
 /// How deep into nested objects entries are read: each nested object's
