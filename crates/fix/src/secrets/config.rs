@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use intguard_model::gap_pattern::file_pattern_matches;
 use intguard_model::{
     resource_pattern, MuleApp, MuleRuntime, PropertyFile, SecurePropertiesConfig, Value,
 };
@@ -52,12 +53,6 @@ fn resolve_pattern(pattern: &str, env: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// Whether a file (path relative to the resources folder) matches a pattern whose
-/// placeholders stand for any name without `/`.
-fn pattern_matches(pattern: &str, rel: &str) -> bool {
-    intguard_model::gap_pattern::file_pattern_matches(pattern, rel)
 }
 
 pub(super) fn has_placeholder(s: &str) -> bool {
@@ -409,7 +404,7 @@ pub(crate) fn config_for_file<'a>(
         if let Some(c) = app.secure_property_configs.iter().find(|c| {
             c.file
                 .as_ref()
-                .is_some_and(|f| pattern_matches(&resource_pattern(&f.raw), rel))
+                .is_some_and(|f| file_pattern_matches(&resource_pattern(&f.raw), rel))
         }) {
             return Some(c);
         }
@@ -426,15 +421,15 @@ mod tests {
 
     #[test]
     fn patterns() {
-        assert!(pattern_matches(
+        assert!(file_pattern_matches(
             "properties/${mule.env}-secure.yaml",
             "properties/dev-secure.yaml"
         ));
-        assert!(!pattern_matches(
+        assert!(!file_pattern_matches(
             "properties/${mule.env}-secure.yaml",
             "properties/a/dev-secure.yaml"
         ));
-        assert!(pattern_matches("secure.yaml", "secure.yaml"));
+        assert!(file_pattern_matches("secure.yaml", "secure.yaml"));
         assert_eq!(
             resolve_pattern("p/${mule.env}-secure.yaml", "prod"),
             "p/prod-secure.yaml"

@@ -70,6 +70,18 @@ pub struct Resolved<'a> {
 }
 
 impl<'a> Resolved<'a> {
+    /// A resolution in `environment` with nothing found yet, `followed`
+    /// references followed already (by the one asking for a nested name).
+    fn starting(environment: Option<&'a str>, followed: usize) -> Self {
+        Resolved {
+            environment,
+            value: None,
+            sources: Vec::new(),
+            unresolved: Vec::new(),
+            followed,
+        }
+    }
+
     /// True when the value was written directly in the XML (no reference).
     pub fn is_inline(&self) -> bool {
         self.sources.is_empty() && self.unresolved.is_empty()
@@ -280,13 +292,7 @@ impl MuleApp {
     /// when something in it is not defined.
     fn startup_value(&self, p: &Placeholder) -> Option<String> {
         let source = self.lookup(&p.name, p.secure, None)?;
-        let mut acc = Resolved {
-            environment: None,
-            value: None,
-            sources: Vec::new(),
-            unresolved: Vec::new(),
-            followed: 0,
-        };
+        let mut acc = Resolved::starting(None, 0);
         let mut value = String::new();
         self.substitute_onto(source.raw_value(), None, 1, &mut acc, &mut value)
             .then_some(value)
@@ -304,13 +310,7 @@ impl MuleApp {
         depth: usize,
         followed: &mut usize,
     ) -> Option<String> {
-        let mut scratch = Resolved {
-            environment: None,
-            value: None,
-            sources: Vec::new(),
-            unresolved: Vec::new(),
-            followed: *followed,
-        };
+        let mut scratch = Resolved::starting(None, *followed);
         let mut name = String::new();
         let known = self.substitute_onto(pattern, env, depth + 1, &mut scratch, &mut name);
         *followed = scratch.followed;
@@ -394,13 +394,7 @@ impl MuleApp {
         refs: &[Placeholder],
         env: Option<&'a str>,
     ) -> Resolved<'a> {
-        let mut resolved = Resolved {
-            environment: env,
-            value: None,
-            sources: Vec::new(),
-            unresolved: Vec::new(),
-            followed: 0,
-        };
+        let mut resolved = Resolved::starting(env, 0);
         resolved.value = self.substitute_parsed(raw, refs, env, 0, &mut resolved);
         resolved
     }

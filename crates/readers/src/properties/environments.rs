@@ -152,12 +152,12 @@ fn compile(pattern: &str, secure: bool) -> ImportPattern {
 /// captures are non-empty and hold no `/`. With `fold`, literal parts match
 /// whatever the letter case (ASCII).
 fn match_parts<'s>(parts: &[Part], s: &'s str, env: &mut Option<&'s str>, fold: bool) -> bool {
-    // The places where the rest of the pattern cannot match are
-    // remembered: trying every split again took time in the name's length
-    // to the power of the captures (eight against a 60-character name:
-    // 244 s). The first match found is the same.
-    // A name splits few ways (nearly every pattern has one placeholder or
-    // two): remembered only past a few hundred tries.
+    // Past a few hundred tries (nearly every pattern has one placeholder or
+    // two, and a name splits few ways), the places where the rest of the
+    // pattern cannot match are remembered: trying every split again took
+    // time in the name's length to the power of the captures (eight
+    // against a 60-character name: 244 s). The first match found is the
+    // same.
     let mut matcher = PartsMatcher {
         parts,
         fold,

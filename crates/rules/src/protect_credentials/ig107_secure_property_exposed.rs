@@ -419,40 +419,31 @@ fn secret_properties(app: &MuleApp) -> BTreeMap<String, Vec<Occurrence>> {
 /// time in the product of their numbers (an app of 2,000 connections and
 /// 4,000 secret properties: 1.2 s).
 struct ConnectionsReading<'a> {
-    connections: Vec<&'a SalesforceConnection>,
-    /// Each property read, with the connections reading it (indexes into
-    /// `connections`, in order, each once).
-    by_name: HashMap<String, Vec<usize>>,
+    /// Each property read, with the connections reading it (in order, each
+    /// once).
+    by_name: HashMap<String, Vec<&'a SalesforceConnection>>,
 }
 
 impl<'a> ConnectionsReading<'a> {
     fn of(app: &'a MuleApp) -> Self {
-        let connections: Vec<&SalesforceConnection> = app
-            .resolved_salesforce_connections()
-            .map(|(c, _)| c)
-            .collect();
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::default();
-        for (i, conn) in connections.iter().enumerate() {
+        let mut by_name: HashMap<String, Vec<&SalesforceConnection>> = HashMap::default();
+        for (conn, _) in app.resolved_salesforce_connections() {
             for a in &conn.attributes {
                 for p in a.value.placeholders() {
-                    let readers = by_name.entry(p.name.to_string()).or_default();
-                    if readers.last() != Some(&i) {
-                        readers.push(i);
+                    let readers = by_name.entry(p.name).or_default();
+                    if !readers.last().is_some_and(|c| std::ptr::eq(*c, conn)) {
+                        readers.push(conn);
                     }
                 }
             }
         }
-        Self {
-            connections,
-            by_name,
-        }
+        Self { by_name }
     }
 
     /// The Salesforce users whose connection reads `name`.
     fn identities(&self, inventory: &Inventory, app: &MuleApp, name: &str) -> Option<String> {
         let mut who: Vec<String> = Vec::new();
-        for &i in self.by_name.get(name).map_or(&[][..], Vec::as_slice) {
-            let conn = self.connections[i];
+        for &conn in self.by_name.get(name).map_or(&[][..], Vec::as_slice) {
             if let Some(w) = describe_identities(&connection_identities(inventory, app, conn)) {
                 if !who.contains(&w) {
                     who.push(w);
