@@ -27,7 +27,9 @@ use std::sync::{Arc, Mutex};
 use intguard_model::secret::Redactor;
 use intguard_model::{FilePath, Finding, Severity};
 
-use crate::finish::{add_snippets, redact_finding, MaskedShared, Relative};
+use crate::finish::{
+    add_file_snippets, add_snippets, redact_finding, CarriedLines, MaskedShared, Relative,
+};
 use crate::scan::with_threads;
 use crate::sealed::{SealedFile, SpillFile};
 use crate::spill::{decode_one, encode_one};
@@ -518,6 +520,9 @@ struct BatchReader {
     snippets: bool,
     /// The first key not read yet.
     next: usize,
+    /// What the last batch's snippets left of a file whose findings go on
+    /// in the next ([`add_file_snippets`]).
+    carried: Option<CarriedLines>,
 }
 
 impl BatchReader {
@@ -526,6 +531,7 @@ impl BatchReader {
             sealed,
             snippets,
             next: 0,
+            carried: None,
         }
     }
 
@@ -540,22 +546,27 @@ impl BatchReader {
         let sealed: &Sealed = &self.sealed;
         let keys = &sealed.keys;
         let start = self.next;
-        let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
+        // Each file's findings, and whether more of that file's follow in
+        // the next batch.
+        let mut groups: Vec<(std::ops::Range<usize>, bool)> = Vec::new();
         let mut end = start;
         while end < keys.len() && (end - start < BATCH || groups.is_empty()) {
             let path = keys[end].path.as_str();
-            let group_end = end + keys[end..].partition_point(|k| k.path.as_str() == path);
-            let group_end = group_end.min(end + FILE_GROUP_MAX);
-            groups.push(end..group_end);
+            let file_end = end + keys[end..].partition_point(|k| k.path.as_str() == path);
+            let group_end = file_end.min(end + FILE_GROUP_MAX);
+            groups.push((end..group_end, group_end < file_end));
             end = group_end;
         }
         self.next = end;
         // Read, then decoded and finished.
         let mut read = read_spans(sealed, start..end);
-        let raw: Vec<Vec<Vec<u8>>> = groups
+        // What the batch before left of its last file goes to the first
+        // group, the only one that can be that file's.
+        let mut carried = self.carried.take();
+        let raw: Vec<(Vec<Vec<u8>>, bool, Option<CarriedLines>)> = groups
             .into_iter()
-            .map(|range| {
-                range
+            .map(|(range, more)| {
+                let bytes = range
                     .filter_map(|i| {
                         let bytes = read[i - start].take();
                         if bytes.is_none() {
@@ -563,13 +574,14 @@ impl BatchReader {
                         }
                         bytes
                     })
-                    .collect()
+                    .collect();
+                (bytes, more, carried.take())
             })
             .collect();
         use rayon::prelude::*;
-        let finished: Vec<Vec<Finding>> = raw
+        let finished: Vec<(Vec<Finding>, Option<CarriedLines>)> = raw
             .into_par_iter()
-            .map_init(MaskedShared::default, |done, group| {
+            .map_init(MaskedShared::default, |done, (group, more, carried)| {
                 let mut findings: Vec<Finding> = group
                     .iter()
                     .filter_map(|bytes| {
@@ -580,16 +592,25 @@ impl BatchReader {
                         f
                     })
                     .collect();
-                if self.snippets {
-                    add_snippets(&mut findings, &sealed.finishing.wording);
-                }
+                let left = if self.snippets {
+                    add_file_snippets(&mut findings, &sealed.finishing.wording, carried, more)
+                } else {
+                    None
+                };
                 for f in &mut findings {
                     sealed.finishing.finish(f, done);
                 }
-                findings
+                (findings, left)
             })
             .collect();
-        finished.into_iter().flatten().collect()
+        let mut out = Vec::with_capacity(finished.iter().map(|(f, _)| f.len()).sum());
+        for (findings, left) in finished {
+            out.extend(findings);
+            if left.is_some() {
+                self.carried = left;
+            }
+        }
+        out
     }
 }
 

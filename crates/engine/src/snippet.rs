@@ -1,7 +1,7 @@
 //! Source snippets for findings: the finding's line, with every secret masked.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 
 use intguard_model::path_text;
 use intguard_model::secret::{mask, Redactor};
@@ -33,15 +33,37 @@ pub struct SnippetLine {
 /// line that continues (after a `\\` at the end of the line before) the value
 /// of a secret-named key comes back masked: the readers know the value only
 /// joined, so neither the redactor nor [`mask_line`] would recognise the part.
+#[cfg(test)]
 pub fn read_lines(path: &str, lines: &[u32]) -> HashMap<u32, SnippetLine> {
+    read_lines_from(path, lines, None).0
+}
+
+/// Where [`read_lines_from`] stopped in a file: the start of the last line
+/// it read, so that the next batch of the file's findings (its lines are
+/// that one or later) reads on from there instead of from the file's start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadPosition {
+    /// The lines before it.
+    lines_before: u32,
+    /// Its byte offset in the file.
+    offset: u64,
+}
+
+/// [`read_lines`], starting at `from` when it is before every wanted line,
+/// and where it stopped. A UTF-16 or `.properties` file is read from its
+/// start, and gives no position (it is read whole and decoded first).
+pub fn read_lines_from(
+    path: &str,
+    lines: &[u32],
+    from: Option<ReadPosition>,
+) -> (HashMap<u32, SnippetLine>, Option<ReadPosition>) {
     let mut out = HashMap::new();
     // A name that is not UTF-8 is shown escaped.
     let Ok(file) = std::fs::File::open(path_text::path_of_display(path)) else {
-        return out;
+        return (out, None);
     };
-    let file: Box<dyn Read> = Box::new(file);
     let Some(&last) = lines.iter().max() else {
-        return out;
+        return (out, None);
     };
     let properties = path.ends_with(".properties");
     let mut continued = Continuation::default();
@@ -56,14 +78,17 @@ pub fn read_lines(path: &str, lines: &[u32]) -> HashMap<u32, SnippetLine> {
     // Java reads it): its lines, decoded otherwise, would not show the
     // secrets the redactor knows. Such files are small; the whole file
     // says which it is.
-    if utf16 || properties {
+    let whole = utf16 || properties;
+    let mut lines_read = 0u32;
+    let mut offset = 0u64;
+    if whole {
         let mut bytes = Vec::new();
         if reader.read_to_end(&mut bytes).is_err() {
-            return out;
+            return (out, None);
         }
         let text = if utf16 {
             let Some(text) = intguard_readers::decode_utf16_with_bom(&bytes) else {
-                return out;
+                return (out, None);
             };
             text.into_bytes()
         } else if std::str::from_utf8(&bytes).is_err() {
@@ -71,21 +96,75 @@ pub fn read_lines(path: &str, lines: &[u32]) -> HashMap<u32, SnippetLine> {
         } else {
             bytes
         };
-        reader = BufReader::new(Box::new(std::io::Cursor::new(text)));
+        let mut cursor = std::io::Cursor::new(text);
+        let read: &mut dyn BufRead = &mut cursor;
+        read_wanted(
+            read,
+            lines,
+            last,
+            properties,
+            &mut continued,
+            &mut (0, 0),
+            &mut out,
+        );
+        return (out, None);
     }
+    let first = lines.iter().min().copied().unwrap_or(0);
+    if let Some(from) = from.filter(|f| f.lines_before < first) {
+        if reader.seek(SeekFrom::Start(from.offset)).is_ok() {
+            lines_read = from.lines_before;
+            offset = from.offset;
+        } else if reader.rewind().is_err() {
+            return (out, None);
+        }
+    }
+    let mut at = (lines_read, offset);
+    read_wanted(
+        &mut reader,
+        lines,
+        last,
+        false,
+        &mut continued,
+        &mut at,
+        &mut out,
+    );
+    let (lines_before, offset) = at;
+    (
+        out,
+        Some(ReadPosition {
+            lines_before,
+            offset,
+        }),
+    )
+}
+
+/// Reads `reader`'s lines up to `last`, keeping the wanted ones in `out`.
+/// `at`: the lines read before the reader's position and its offset in the
+/// file, left at the start of the last line read.
+fn read_wanted(
+    reader: &mut dyn BufRead,
+    lines: &[u32],
+    last: u32,
+    properties: bool,
+    continued: &mut Continuation,
+    at: &mut (u32, u64),
+    out: &mut HashMap<u32, SnippetLine>,
+) {
     // Sorted, for a binary search: a batch of a log's findings wants
     // thousands of lines, and each line read was looked for among them all
     // (a third of the report's time for 100,000 findings in one log).
     let mut wanted_lines: Vec<u32> = lines.to_vec();
     wanted_lines.sort_unstable();
     let mut buf = Vec::new();
-    let mut n = 0u32;
+    let (mut n, mut offset) = *at;
     while n < last {
         buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
+        let len = match reader.read_until(b'\n', &mut buf) {
             Ok(0) | Err(_) => break,
-            Ok(_) => {}
-        }
+            Ok(len) => len,
+        };
+        *at = (n, offset);
+        offset += len as u64;
         n += 1;
         let wanted = wanted_lines.binary_search(&n).is_ok();
         if !wanted && !properties {
@@ -101,7 +180,7 @@ pub fn read_lines(path: &str, lines: &[u32]) -> HashMap<u32, SnippetLine> {
         };
         let secret_part = properties && continued.continues && continued.secret_value;
         if properties {
-            continued = continued.next(text);
+            *continued = continued.next(text);
         }
         if wanted {
             // The whole line is kept (up to LONG_LINE_CAP): masking must see
@@ -127,7 +206,6 @@ pub fn read_lines(path: &str, lines: &[u32]) -> HashMap<u32, SnippetLine> {
             out.insert(n, SnippetLine { text: shown, cut });
         }
     }
-    out
 }
 
 /// Where a `.properties` line leaves the next one: inside the value of a
@@ -173,7 +251,7 @@ impl Continuation {
 /// (the line's start: [`MaskedLine::window`] for a window around a column).
 #[cfg(test)]
 pub fn mask_line(line: &str, redactor: &Redactor) -> String {
-    MaskedLine::new(line, redactor).window(0).0
+    MaskedLine::new(line, redactor).window(0, redactor).0
 }
 
 /// How many characters of a snippet come before the finding's column when
@@ -183,9 +261,10 @@ const BEFORE_COLUMN: usize = 80;
 /// A line of a scanned file masked whole (every secret on it, wherever the
 /// window shown will be), with where the masks stand, so that many
 /// findings on one long line (a minified file's) each get their window
-/// without masking the line again.
-pub struct MaskedLine<'r> {
-    redactor: &'r Redactor,
+/// without masking the line again. It holds no borrow of the redactor
+/// that masked it (its windows are cut with that one), so that a long line
+/// can wait for the next batch of its file's findings.
+pub struct MaskedLine {
     original: String,
     masked: String,
     /// Each mask, in order: the characters of the line it hides, and its
@@ -236,11 +315,11 @@ fn byte_of(text: &str, index: &[usize], n: usize) -> usize {
         .map_or(text.len(), |(i, _)| from + i)
 }
 
-impl<'r> MaskedLine<'r> {
+impl MaskedLine {
     /// Takes the line (a minified file's may be tens of megabytes: not
     /// copied again).
     #[cfg(test)]
-    pub fn new(line: impl Into<String>, redactor: &'r Redactor) -> MaskedLine<'r> {
+    pub fn new(line: impl Into<String>, redactor: &Redactor) -> MaskedLine {
         Self::read(
             SnippetLine {
                 text: line.into(),
@@ -252,7 +331,7 @@ impl<'r> MaskedLine<'r> {
 
     /// [`MaskedLine::new`] of a line [`read_lines`] read: when it was cut,
     /// the [`CUT_MARGIN`] before the cut is never shown.
-    pub fn read(line: SnippetLine, redactor: &'r Redactor) -> MaskedLine<'r> {
+    pub fn read(line: SnippetLine, redactor: &Redactor) -> MaskedLine {
         let SnippetLine { text: line, cut } = line;
         let masked = mask_whole_line(&line, redactor);
         let masks = if masked == line {
@@ -261,7 +340,6 @@ impl<'r> MaskedLine<'r> {
             align(&line, &masked)
         };
         let mut masked_line = MaskedLine {
-            redactor,
             masked_chars: masked.trim_end().chars().count(),
             masked_index: char_index(&masked),
             original_index: char_index(&line),
@@ -273,17 +351,22 @@ impl<'r> MaskedLine<'r> {
         if cut {
             let kept = masked_line.original_chars;
             masked_line.masked_chars = masked_line
-                .masked_column(kept.saturating_sub(CUT_MARGIN))
+                .masked_column(kept.saturating_sub(CUT_MARGIN), redactor)
                 .unwrap_or(0)
                 .min(masked_line.masked_chars);
         }
         masked_line
     }
 
+    /// The length of the line in bytes (as read: at most [`LONG_LINE_CAP`]).
+    pub fn original_len(&self) -> usize {
+        self.original.len()
+    }
+
     /// 0-based character of the masked line where 0-based character
     /// `column` of the line is: moved by the masks before it; a column
     /// inside a secret is at its mask's start.
-    fn masked_column(&self, column: usize) -> Option<usize> {
+    fn masked_column(&self, column: usize, redactor: &Redactor) -> Option<usize> {
         if column >= self.original_chars {
             return None;
         }
@@ -291,7 +374,7 @@ impl<'r> MaskedLine<'r> {
         let Some(masks) = &self.masks else {
             // Not aligned: the text before the column, masked alone.
             let prefix = &self.original[..end];
-            return Some(mask_whole_line(prefix, self.redactor).chars().count());
+            return Some(mask_whole_line(prefix, redactor).chars().count());
         };
         let before = masks.partition_point(|m| m.original.1 <= column);
         match masks.get(before) {
@@ -309,11 +392,11 @@ impl<'r> MaskedLine<'r> {
     /// [`BEFORE_COLUMN`] characters before the column, `…` marking each cut
     /// end. The window is cut from the masked line, and never inside a
     /// mask: a mask the cut would split is left out whole.
-    pub fn window(&self, column: u32) -> (String, Option<u32>) {
+    pub fn window(&self, column: u32, redactor: &Redactor) -> (String, Option<u32>) {
         let len = self.masked_chars;
         let col = (column as usize)
             .checked_sub(1)
-            .and_then(|c| self.masked_column(c))
+            .and_then(|c| self.masked_column(c, redactor))
             // Past a cut line's shown part: the line's start.
             .filter(|&c| c < len);
         if len <= MAX_SNIPPET {
@@ -942,6 +1025,45 @@ mod tests {
         );
     }
 
+    /// A later batch of a file's findings reads on from where the one
+    /// before stopped (the start of the last line it read), with the lines
+    /// numbered on from there; a position past a wanted line is not used.
+    #[test]
+    fn reading_resumes_at_the_last_line_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.log");
+        let text: String = (1..=50).map(|i| format!("line {i}\n")).collect();
+        std::fs::write(&path, &text).unwrap();
+        let path = path.to_str().unwrap();
+        let (first, at) = read_lines_from(path, &[3, 20], None);
+        assert_eq!(first[&20].text, "line 20");
+        let at = at.expect("a plain file gives a position");
+        assert_eq!(at.lines_before, 19);
+        assert_eq!(at.offset, text.find("line 20").unwrap() as u64);
+        // Read on from there: the same lines as from the start.
+        let (next, _) = read_lines_from(path, &[20, 21, 50], Some(at));
+        let whole = read_lines(path, &[20, 21, 50]);
+        assert_eq!(next, whole);
+        // The lines before the position are not read again: written over
+        // with as many bytes in more lines, the lines from the position on
+        // keep their numbers when read on, not when read from the start.
+        let changed = text.replacen("line 1\n", "l\nne 1\n", 1);
+        assert_eq!(changed.len(), text.len());
+        std::fs::write(path, &changed).unwrap();
+        assert_eq!(
+            read_lines_from(path, &[21], Some(at)).0[&21].text,
+            "line 21"
+        );
+        assert_eq!(read_lines(path, &[21]).get(&21).unwrap().text, "line 20");
+        // A wanted line at or before the position: read from the start.
+        let (before, _) = read_lines_from(path, &[2, 21], Some(at));
+        assert_eq!(before[&2].text, "ne 1");
+        // A `.properties` file is read whole: no position.
+        let props = dir.path().join("a.properties");
+        std::fs::write(&props, "a = 1\nb = 2\n").unwrap();
+        assert_eq!(read_lines_from(props.to_str().unwrap(), &[2], None).1, None);
+    }
+
     /// Found by review: each of these printed the secret in the snippet.
     #[test]
     fn escaped_quotes_key_value_pairs_and_url_passwords_are_masked() {
@@ -1076,7 +1198,7 @@ mod tests {
         let r = Redactor::default();
         let masked = MaskedLine::new(got[&1].text.as_str(), &r);
         let b_at = line.find("<b ").unwrap() as u32 + 1;
-        let (shown, caret) = masked.window(b_at);
+        let (shown, caret) = masked.window(b_at, &r);
         assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
         assert!(!shown.contains("MiddleSecret"), "{shown}");
         assert!(shown.contains("<b password=\"Mi…(18)\"/>"), "{shown}");
@@ -1089,12 +1211,12 @@ mod tests {
         );
         // Near the end: the window ends there, the caret still on it.
         let c_at = line.find("<c/>").unwrap() as u32 + 1;
-        let (shown, caret) = masked.window(c_at);
+        let (shown, caret) = masked.window(c_at, &r);
         assert!(shown.starts_with('…') && shown.ends_with("<c/>"), "{shown}");
         let caret = caret.unwrap() as usize;
         assert_eq!(shown.chars().skip(caret - 1).collect::<String>(), "<c/>");
         // At the start: the line's start, as before.
-        let (shown, caret) = masked.window(2);
+        let (shown, caret) = masked.window(2, &r);
         assert!(shown.starts_with("<a password=\"Se…(12)\"/>xxx"), "{shown}");
         assert!(shown.ends_with('…'), "{shown}");
         assert_eq!(caret, Some(2));
@@ -1127,14 +1249,14 @@ mod tests {
         let masked = MaskedLine::read(got.into_values().next().unwrap(), &r);
         // Within the shown part: around the column.
         let b_at = head.find("<b/>").unwrap() as u32 + 1;
-        let (shown, caret) = masked.window(b_at);
+        let (shown, caret) = masked.window(b_at, &r);
         assert!(shown.contains("<b/>"), "{shown}");
         assert!(caret.is_some());
         // Near the cut, and past it: the line's start, never its end.
         let near_cut = (LONG_LINE_CAP - 10) as u32;
         let far = line.find("<far/>").unwrap() as u32 + 1;
         for column in [near_cut, far] {
-            let (shown, caret) = masked.window(column);
+            let (shown, caret) = masked.window(column, &r);
             assert!(shown.starts_with("<a/>x"), "{shown}");
             assert_eq!(caret, None);
             assert!(
@@ -1158,7 +1280,7 @@ mod tests {
             );
             let at = line.find("<here/>").unwrap() as u32 + 1;
             let masked = MaskedLine::new(line.as_str(), &r);
-            let (shown, caret) = masked.window(at);
+            let (shown, caret) = masked.window(at, &r);
             assert!(
                 !shown.contains("Secret-0") && !shown.contains("0123456789"),
                 "{shown}"
@@ -1179,7 +1301,7 @@ mod tests {
                 "c".repeat(300)
             );
             let masked = MaskedLine::new(line.as_str(), &r);
-            let (shown, _) = masked.window(101);
+            let (shown, _) = masked.window(101, &r);
             assert!(!shown.contains("Secret-0"), "{shown}");
             let masks = shown.matches("…(").count();
             assert!(
@@ -1201,7 +1323,7 @@ mod tests {
         );
         let at = line.chars().position(|c| c == '<').unwrap() as u32 + 1;
         let masked = MaskedLine::new(line.as_str(), &r);
-        let (shown, caret) = masked.window(at);
+        let (shown, caret) = masked.window(at, &r);
         assert!(!shown.contains("Sécrèt"), "{shown}");
         assert!(shown.contains("password=\"Ün…(15)\" <x/>"), "{shown}");
         let from: String = shown
@@ -1231,7 +1353,7 @@ mod tests {
             "Js-Secret-0123456".to_string(),
         ]);
         let masked_column =
-            |line: &str, column: u32, r: &Redactor| MaskedLine::new(line, r).window(column).1;
+            |line: &str, column: u32, r: &Redactor| MaskedLine::new(line, r).window(column, r).1;
         let line = r#"{"password":"Js-Secret-0123456","access_token":"00D5g000001abcd!AQ4AQabcdefghij","x":1}"#;
         let shown = mask_line(line, &r);
         let token_at = line.find("00D5g").unwrap() as u32 + 1;
