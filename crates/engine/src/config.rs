@@ -459,6 +459,15 @@ impl Config {
         }
         let found: Vec<&str> = found.into_iter().collect();
         let lower: Vec<String> = found.iter().map(|u| u.to_ascii_lowercase()).collect();
+        let known: std::collections::HashSet<&str> = lower.iter().map(String::as_str).collect();
+        // Every pair was measured (a thousand identities against a
+        // thousand apps' usernames took 5 s): only those of lengths two
+        // edits apart, whose letters two edits could make alike, are.
+        let mut by_len: std::collections::HashMap<usize, Vec<usize>> = Default::default();
+        for (i, l) in lower.iter().enumerate() {
+            by_len.entry(l.chars().count()).or_default().push(i);
+        }
+        let counts: Vec<LetterCounts> = lower.iter().map(|l| LetterCounts::of(l)).collect();
         let without_digits =
             |u: &str| -> String { u.chars().filter(|c| !c.is_ascii_digit()).collect() };
         let before_last_dot = |u: &str| {
@@ -468,18 +477,28 @@ impl Config {
         let mut out = Vec::new();
         for hint in &self.identities {
             let name = hint.username.trim().to_ascii_lowercase();
-            if name.is_empty() || lower.contains(&name) {
+            if name.is_empty() || known.contains(name.as_str()) {
                 continue;
             }
-            let near: Vec<&str> = found
-                .iter()
-                .zip(&lower)
-                .filter(|(_, l)| {
+            let name_counts = LetterCounts::of(&name);
+            let chars = name.chars().count();
+            let mut candidates: Vec<usize> = (chars.saturating_sub(2)..=chars + 2)
+                .filter_map(|len| by_len.get(&len))
+                .flatten()
+                .copied()
+                .filter(|&i| name_counts.edits_at_least(&counts[i]) <= 2)
+                .collect();
+            // In the order of `found`, as when every one was measured.
+            candidates.sort_unstable();
+            let near: Vec<&str> = candidates
+                .into_iter()
+                .filter(|&i| {
+                    let l = &lower[i];
                     strsim::levenshtein(&name, l) <= 2
                         && without_digits(&name) != without_digits(l)
                         && before_last_dot(&name) != before_last_dot(l)
                 })
-                .map(|(u, _)| *u)
+                .map(|i| found[i])
                 .collect();
             if near.is_empty() {
                 continue;
@@ -549,6 +568,36 @@ impl Config {
             u32::try_from(line).ok()?,
             u32::try_from(column).ok()?,
         ))
+    }
+}
+
+/// How many times each character occurs in a text, folded into 64 counts: a
+/// lower bound on the edits between two texts, cheap enough to ask of
+/// every pair ([`Config::identity_typos`]).
+struct LetterCounts([u8; 64]);
+
+impl LetterCounts {
+    fn of(text: &str) -> Self {
+        let mut counts = [0u8; 64];
+        for ch in text.chars() {
+            let c = &mut counts[(u32::from(ch) & 63) as usize];
+            *c = c.saturating_add(1);
+        }
+        LetterCounts(counts)
+    }
+
+    /// At most the edit distance of the two texts: one edit (an insertion,
+    /// a deletion or a substitution) changes the counts by at most two in
+    /// all, and folding characters together only lowers the difference. (A
+    /// count stopped at 255 lowers it too.)
+    fn edits_at_least(&self, other: &LetterCounts) -> usize {
+        let diff: usize = self
+            .0
+            .iter()
+            .zip(&other.0)
+            .map(|(a, b)| usize::from(a.abs_diff(*b)))
+            .sum();
+        diff.div_ceil(2)
     }
 }
 
@@ -878,6 +927,90 @@ apps = ["orders-sapi", "orders-batch"]
             d[0].message
         );
         assert!(c.identity_typos([]).is_empty());
+    }
+
+    /// The usernames compared with each identity are only those of a
+    /// length and letters two edits could reach: the warnings are those of
+    /// measuring every pair (the definition, kept here), on names a typo,
+    /// two or three away, in other letters, longer and shorter.
+    #[test]
+    fn typos_are_those_every_pair_measured_would_give() {
+        let found: Vec<String> = [
+            "int.orders@acme.com",
+            "int.customers@acme.com.dev",
+            "svc.billing@acme.com",
+            "intégration@acme.com",
+            "int.ørders@acme.com",
+            "a@b.co",
+            "int.sync1@acme.com",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain((0..300).map(|i| format!("int.app{i}@acme.com")))
+        .collect();
+        let mut hints = Vec::new();
+        for f in found.iter().take(7) {
+            let chars: Vec<char> = f.chars().collect();
+            let s = |v: Vec<char>| v.into_iter().collect::<String>();
+            let mut swapped = chars.clone();
+            swapped.swap(1, 2);
+            let mut one = chars.clone();
+            one[3] = 'x';
+            let mut two = one.clone();
+            two.remove(0);
+            let mut three = two.clone();
+            three.insert(4, 'q');
+            let mut other = chars.clone();
+            other[2] = 'é';
+            let mut longer = chars.clone();
+            longer.extend(['z', 'z']);
+            hints.extend([s(swapped), s(one), s(two), s(three), s(other), s(longer)]);
+            hints.push(s(chars[..chars.len() - 3].to_vec()));
+        }
+        hints.push("int.app17@acme.co".to_string());
+        hints.push("int.ap17@acme.com".to_string());
+        let toml: String = hints
+            .iter()
+            .map(|h| format!("[[identities]]\nusername = {h:?}\n"))
+            .collect();
+        let c = parse(&toml).unwrap();
+        let got: Vec<String> = c
+            .identity_typos(found.iter().map(String::as_str))
+            .into_iter()
+            .map(|d| d.message)
+            .collect();
+        // Every pair measured.
+        let without_digits =
+            |u: &str| -> String { u.chars().filter(|c| !c.is_ascii_digit()).collect() };
+        let before_last_dot = |u: &str| u.rsplit_once('.').map_or(u, |(b, _)| b).to_string();
+        let expected: Vec<String> = hints
+            .iter()
+            .filter(|h| !found.contains(h))
+            .filter_map(|h| {
+                let near: Vec<String> = found
+                    .iter()
+                    .filter(|l| {
+                        strsim::levenshtein(h, l) <= 2
+                            && without_digits(h) != without_digits(l)
+                            && before_last_dot(h) != before_last_dot(l)
+                    })
+                    .map(|u| format!("{u:?}"))
+                    .collect();
+                (!near.is_empty()).then(|| format!(
+                    "[[identities]] username {h:?} is no user this scan found (no app logs in as it, no metadata or org names it): did you mean {}? Its system, apps and profile apply to nobody else",
+                    near.join(" or ")
+                ))
+            })
+            .collect();
+        assert!(expected.len() >= 20, "{expected:#?}");
+        assert_eq!(got, expected);
+        // The bound never exceeds the distance.
+        for a in hints.iter().chain(&found) {
+            for b in found.iter().take(7) {
+                let bound = LetterCounts::of(a).edits_at_least(&LetterCounts::of(b));
+                assert!(bound <= strsim::levenshtein(a, b), "{a} {b}");
+            }
+        }
     }
 
     /// Without `[[identities]]` the usernames found are not gone through
