@@ -1001,6 +1001,8 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
         inventory.now_unix = facts.read_at_unix;
     }
     inventory.org = Some(facts);
+    // The org's profiles, sets and groups joined: looked up by name too.
+    inventory.salesforce.reindex();
 }
 
 /// The `org-partial` error of a read cut short: why, what it left unread,

@@ -1130,14 +1130,14 @@ pub fn repo_path<'a>(
     let in_repo = |p: &str| !p.starts_with("org://");
     let found = match kind {
         GrantKind::Profile => md
-            .profiles
-            .iter()
-            .find(|p| in_repo(&p.location.path) && p.matches(name))
+            .profiles_named(name)
+            .into_iter()
+            .find(|p| in_repo(&p.location.path))
             .map(|p| &*p.location.path),
         GrantKind::PermissionSet => md
-            .permission_sets
-            .iter()
-            .find(|p| in_repo(&p.location.path) && p.matches(name))
+            .permission_sets_named(name)
+            .into_iter()
+            .find(|p| in_repo(&p.location.path))
             .map(|p| &*p.location.path),
         _ => None,
     };

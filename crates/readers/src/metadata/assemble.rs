@@ -24,10 +24,8 @@ pub(crate) fn assemble(
     items: Vec<Item>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> SalesforceMetadata {
-    let mut md = SalesforceMetadata {
-        projects,
-        ..SalesforceMetadata::default()
-    };
+    let mut md = SalesforceMetadata::default();
+    md.projects = projects;
     // (project, name) -> the profile kept.
     let mut profile_index: HashMap<(Option<usize>, String), usize> = HashMap::new();
     let mut sets: Vec<PermissionSet> = Vec::new();

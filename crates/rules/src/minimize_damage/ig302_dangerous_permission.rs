@@ -508,9 +508,9 @@ fn repo_copy<'a>(
     let in_repo = |path: &str| !path.starts_with("org://");
     match grant.kind {
         GrantKind::Profile => md
-            .profiles
-            .iter()
-            .find(|p| in_repo(&p.location.path) && p.matches(&grant.name))
+            .profiles_named(&grant.name)
+            .into_iter()
+            .find(|p| in_repo(&p.location.path))
             .map(|p| {
                 (
                     p.location.path.to_string(),
@@ -518,9 +518,9 @@ fn repo_copy<'a>(
                 )
             }),
         GrantKind::PermissionSet => md
-            .permission_sets
-            .iter()
-            .find(|p| in_repo(&p.location.path) && p.matches(&grant.name))
+            .permission_sets_named(&grant.name)
+            .into_iter()
+            .find(|p| in_repo(&p.location.path))
             .map(|p| {
                 (
                     p.location.path.to_string(),

@@ -186,6 +186,8 @@ impl Inventory {
     /// `identity_hints` are set.
     pub fn build_identities(&mut self) {
         object_uses::digest_all(&mut self.apps);
+        // Items added since a lookup (an org snapshot joined) are named too.
+        self.salesforce.reindex();
         let md = &self.salesforce;
         // Derived once: who, access and completion all read them.
         let pre_auths = all_pre_authorizations(md);

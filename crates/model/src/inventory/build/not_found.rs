@@ -73,27 +73,24 @@ impl Inventory {
             };
             if let Some(p) = &id.profile {
                 let files = md
-                    .profiles
-                    .iter()
-                    .filter(|x| x.matches(&p.name))
+                    .profiles_named(&p.name)
+                    .into_iter()
                     .map(|x| x.location.path.as_str())
                     .collect();
                 ambiguous(p, "profile", files, user);
             }
             for a in &id.permission_sets {
                 let files = md
-                    .permission_sets
-                    .iter()
-                    .filter(|x| x.matches(&a.name))
+                    .permission_sets_named(&a.name)
+                    .into_iter()
                     .map(|x| x.location.path.as_str())
                     .collect();
                 ambiguous(a, "permission set", files, user);
             }
             for a in &id.permission_set_groups {
                 let files = md
-                    .permission_set_groups
-                    .iter()
-                    .filter(|x| x.matches(&a.name))
+                    .permission_set_groups_named(&a.name)
+                    .into_iter()
                     .map(|x| x.location.path.as_str())
                     .collect();
                 ambiguous(a, "permission set group", files, user);

@@ -8,6 +8,7 @@
 //! from so that findings can point at the line.
 
 mod access;
+mod names;
 mod oauth_apps;
 mod permissions;
 mod settings;
@@ -70,6 +71,9 @@ pub struct SalesforceMetadata {
     pub profile_session_settings: Vec<ProfileSessionSetting>,
     /// `sf org create user --definition-file` JSON files.
     pub user_definitions: Vec<UserDefinition>,
+    /// The profiles, sets and groups by name ([`names`]).
+    #[serde(skip)]
+    names: names::NameIndex,
 }
 
 /// The source format of a metadata project.
@@ -106,13 +110,55 @@ impl SalesforceMetadata {
             && self.user_definitions.is_empty()
     }
 
+    /// Forgets the index of names made by the lookups below: to call after
+    /// adding profiles, sets or groups (an index made before is not used
+    /// then, and each lookup walks every item).
+    pub fn reindex(&mut self) {
+        self.names = Default::default();
+    }
+
     /// A profile by file name or label.
     pub fn profile(&self, name: &str) -> Option<&Profile> {
-        self.profiles.iter().find(|p| p.matches(name))
+        let at = self.names.profiles(
+            &self.profiles,
+            &self.permission_sets,
+            &self.permission_set_groups,
+            name,
+        );
+        names::first(&self.profiles, at, |p| p.matches(name))
+    }
+
+    /// Every profile answering to `name`, in order (one unless projects
+    /// of several orgs are read together).
+    pub fn profiles_named(&self, name: &str) -> Vec<&Profile> {
+        let at = self.names.profiles(
+            &self.profiles,
+            &self.permission_sets,
+            &self.permission_set_groups,
+            name,
+        );
+        names::all(&self.profiles, at, |p| p.matches(name))
     }
 
     pub fn permission_set(&self, name: &str) -> Option<&PermissionSet> {
-        self.permission_sets.iter().find(|p| p.matches(name))
+        let at = self.names.sets(
+            &self.profiles,
+            &self.permission_sets,
+            &self.permission_set_groups,
+            name,
+        );
+        names::first(&self.permission_sets, at, |p| p.matches(name))
+    }
+
+    /// Every permission set answering to `name`, in order.
+    pub fn permission_sets_named(&self, name: &str) -> Vec<&PermissionSet> {
+        let at = self.names.sets(
+            &self.profiles,
+            &self.permission_sets,
+            &self.permission_set_groups,
+            name,
+        );
+        names::all(&self.permission_sets, at, |p| p.matches(name))
     }
 
     pub fn muting_permission_set(&self, name: &str) -> Option<&MutingPermissionSet> {
@@ -123,7 +169,24 @@ impl SalesforceMetadata {
     }
 
     pub fn permission_set_group(&self, name: &str) -> Option<&PermissionSetGroup> {
-        self.permission_set_groups.iter().find(|p| p.matches(name))
+        let at = self.names.groups(
+            &self.profiles,
+            &self.permission_sets,
+            &self.permission_set_groups,
+            name,
+        );
+        names::first(&self.permission_set_groups, at, |p| p.matches(name))
+    }
+
+    /// Every permission set group answering to `name`, in order.
+    pub fn permission_set_groups_named(&self, name: &str) -> Vec<&PermissionSetGroup> {
+        let at = self.names.groups(
+            &self.profiles,
+            &self.permission_sets,
+            &self.permission_set_groups,
+            name,
+        );
+        names::all(&self.permission_set_groups, at, |p| p.matches(name))
     }
 
     pub fn connected_app(&self, name: &str) -> Option<&ConnectedApp> {
