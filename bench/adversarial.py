@@ -310,6 +310,8 @@ def cases():
         "/".join(f"d{k}" for k in range(depth)) + f"/file{depth}.txt": "x\n" for depth in range(1, 300)
     }, None
     yield "committed-binaries", committed_binaries, None
+    yield "many-identity-hints", identity_hint_apps, None
+    yield "users-times-sets", users_and_sets, "identities"
     # Ten definitions each reading the next twenty times: 20^9 references if followed.
     yield "multiplying-refs", {
         **flow(
@@ -425,6 +427,58 @@ def domain_apps(root, apps=3_000):
         with open(os.path.join(app, "src/main/mule/flows.xml"), "w") as f:
             f.write(MULE + '<flow name="f"><salesforce:query config-ref="SF"><salesforce:salesforce-query>'
                     f"SELECT Id FROM Obj{i}__c</salesforce:salesforce-query></salesforce:query></flow></mule>\n")
+
+
+def identity_hint_apps(root, apps=1_000):
+    """1,000 apps, each logging in as its own user, and an intguard.toml naming 1,000
+    `[[identities]]`, each a typo of one of those users (a letter dropped): every one is
+    warned with the user meant (each was compared with every user found, 6.6 s)."""
+    hints = []
+    for i in range(apps):
+        app = os.path.join(root, f"app-{i:04d}")
+        os.makedirs(os.path.join(app, "src/main/mule"))
+        with open(os.path.join(app, "mule-artifact.json"), "w") as f:
+            f.write('{"minMuleVersion":"4.4.0"}')
+        with open(os.path.join(app, "src/main/mule/global.xml"), "w") as f:
+            f.write(MULE + '<salesforce:sfdc-config name="SF"><salesforce:jwt-connection'
+                    f' principal="int.orders-{i:04d}@acme.com" consumerKey="k" keyStore="ks.jks"/>'
+                    "</salesforce:sfdc-config></mule>\n")
+        hints.append(f'[[identities]]\nusername = "int.order-{i:04d}@acme.com"\nsystem = "S{i}"\n')
+    with open(os.path.join(root, "intguard.toml"), "w") as f:
+        f.write("".join(hints))
+
+
+def users_and_sets(root, users=2_000, sets=2_000, per_user=20):
+    """An SFDX project of 2,000 user definitions, each assigned 20 of 2,000 permission sets
+    (of 20 object permissions each): every assignment is looked up by name (each looked
+    through every set, and IG206 asked every user of each set of each user: 22 s)."""
+    base = os.path.join(root, "sf")
+    default = os.path.join(base, "force-app/main/default")
+    os.makedirs(os.path.join(base, "config"))
+    os.makedirs(os.path.join(default, "permissionsets"))
+    os.makedirs(os.path.join(default, "profiles"))
+    with open(os.path.join(base, "sfdx-project.json"), "w") as f:
+        f.write('{"packageDirectories":[{"path":"force-app","default":true}],"sourceApiVersion":"60.0"}')
+    for s in range(sets):
+        objects = "".join(
+            "<objectPermissions><allowCreate>true</allowCreate><allowDelete>true</allowDelete>"
+            "<allowEdit>true</allowEdit><allowRead>true</allowRead><modifyAllRecords>false"
+            f"</modifyAllRecords><object>Obj{(s * 3 + j) % 500}__c</object><viewAllRecords>false"
+            "</viewAllRecords></objectPermissions>"
+            for j in range(20)
+        )
+        with open(os.path.join(default, f"permissionsets/PS{s}.permissionset-meta.xml"), "w") as f:
+            f.write('<?xml version="1.0" encoding="UTF-8"?>\n<PermissionSet'
+                    f' xmlns="http://soap.sforce.com/2006/04/metadata"><label>PS{s}</label>{objects}'
+                    "<userPermissions><enabled>true</enabled><name>ApiEnabled</name></userPermissions>"
+                    "</PermissionSet>\n")
+    with open(os.path.join(default, "profiles/Int.profile-meta.xml"), "w") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<Profile xmlns="http://soap.sforce.com/2006/04/metadata">'
+                "<userLicense>Salesforce Integration</userLicense></Profile>\n")
+    for u in range(users):
+        assigned = ", ".join(f'"PS{(u * 13 + k) % sets}"' for k in range(per_user))
+        with open(os.path.join(base, f"config/u{u}-user-def.json"), "w") as f:
+            f.write(f'{{"Username":"int.u{u}@acme.com","LastName":"U{u}","profileName":"Int","permsets":[{assigned}]}}\n')
 
 
 def committed_binaries(root, files=12, size=30 << 20):
