@@ -1050,7 +1050,7 @@ pub enum PreAuthVia {
 }
 
 /// A connected app or ECA that pre-authorizes the identity.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct PreAuthorization {
     pub app: String,
     pub kind: OAuthAppKind,

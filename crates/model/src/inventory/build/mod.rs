@@ -45,7 +45,7 @@ use super::object_uses::{self, SharedUses};
 use super::salesforce::SalesforceMetadata;
 use super::Inventory;
 use access::{intrinsic_reasons, resolve_access};
-use pre_auth::{all_pre_authorizations, reaches};
+use pre_auth::{all_pre_authorizations, reaches, PreAuthIndex};
 use uses::{apps_with_unknown_uses, objects_used, unknown_uses, uses_by_pair};
 
 /// A connection's username in one environment.
@@ -282,6 +282,7 @@ fn complete(
     let used: Vec<SharedUses> = ids.par_iter().map(|id| objects_used(id, &pairs)).collect();
     drop(pairs);
     let apps_with_unknown = apps_with_unknown_uses(apps);
+    let pre_auth_index = PreAuthIndex::new(pre_auths, md);
     ids.par_iter_mut().zip(used).for_each(|(id, used)| {
         resolve_access(id, md);
         intrinsic_reasons(id, md);
@@ -290,13 +291,18 @@ fn complete(
         if !unknown.is_empty() {
             *id.unknown_uses_mut() = unknown;
         }
-        for pa in pre_auths {
+        // Each one once (a hash of those held: a user several hundred
+        // apps pre-authorize compared each with all before it).
+        let mut held: HashSet<PreAuthorization> = id.pre_authorized_by.iter().cloned().collect();
+        for i in pre_auth_index.candidates(id, md) {
+            let pa = &pre_auths[i as usize];
             if reaches(pa, id, md) {
                 let mut pa = pa.clone();
                 if pa.via == PreAuthVia::ClientCredentialsUser {
                     pa.name = id.name.to_string();
                 }
-                if !id.pre_authorized_by.contains(&pa) {
+                if !held.contains(&pa) {
+                    held.insert(pa.clone());
                     id.facts_mut().pre_authorized_by.push(pa);
                 }
             }

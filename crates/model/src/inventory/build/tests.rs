@@ -926,3 +926,108 @@ fn apps_on_a_domains_connection_use_its_user() {
         .collect();
     assert_eq!(unread, [("elsewhere", "other-domain", "Shared_SF")]);
 }
+
+/// The pre-authorizations an identity is asked about (by the names they
+/// reach it by) include every one that reaches it: profiles by label or
+/// file name, sets by label or API name in any case, sets through a
+/// group, client credentials users by name with spaces around; as asking
+/// it about every one would.
+#[test]
+fn identities_are_asked_about_every_pre_authorization_that_reaches_them() {
+    use super::pre_auth::{reaches, PreAuthIndex};
+    use crate::inventory::graph::{AccessAssignment, AssignmentSource, OAuthAppKind};
+    let mut md = SalesforceMetadata::default();
+    let mut admin = profile("Admin", "Salesforce", &[], Vec::new());
+    admin.label = Some("System Administrator".into());
+    md.profiles = vec![
+        admin,
+        profile(
+            "Orders Integration",
+            "Salesforce Integration",
+            &[],
+            Vec::new(),
+        ),
+    ];
+    let mut orders = permset("Orders_API", &[], Vec::new());
+    orders.label = Some("Orders API".into());
+    md.permission_sets = vec![orders, permset("Billing_API", &[], Vec::new())];
+    md.permission_set_groups = vec![PermissionSetGroup {
+        name: "Finance".into(),
+        label: Some("Finance Group".into()),
+        permission_sets: vec![Located::new("billing_api".to_string(), loc("g", 3))],
+        muting_permission_sets: Vec::new(),
+        status: None,
+        location: loc("g", 1),
+    }];
+    let pa = |via: PreAuthVia, name: &str| PreAuthorization {
+        app: format!("App {name}"),
+        kind: OAuthAppKind::ConnectedApp,
+        via,
+        name: name.into(),
+        location: loc("app", 1),
+        admin_approved: true,
+        certificate: true,
+        client_credentials: false,
+    };
+    let all: Vec<PreAuthorization> = [
+        (PreAuthVia::Profile, "System Administrator"),
+        (PreAuthVia::Profile, "admin"),
+        (PreAuthVia::Profile, "Orders Integration"),
+        (PreAuthVia::Profile, "Standard User"),
+        (PreAuthVia::PermissionSet, "Orders API"),
+        (PreAuthVia::PermissionSet, "ORDERS_API"),
+        (PreAuthVia::PermissionSet, "Billing_API"),
+        (PreAuthVia::PermissionSet, "Unknown_Set"),
+        (PreAuthVia::ClientCredentialsUser, " Int.Orders@Acme.com "),
+        (PreAuthVia::ClientCredentialsUser, "other@acme.com"),
+    ]
+    .into_iter()
+    .map(|(via, name)| pa(via, name))
+    .collect();
+    let assigned = |name: &str| AccessAssignment {
+        name: name.into(),
+        source: AssignmentSource::UserDefinition,
+        assigned_at: None,
+        metadata: None,
+    };
+    let identity = |user: &str, profile: Option<&str>, sets: &[&str], groups: &[&str]| {
+        let mut id = IntegrationIdentity::new(Some(user.into()), user.into());
+        let facts = id.facts_mut();
+        facts.profile = profile.map(assigned);
+        facts.permission_sets = sets.iter().map(|s| assigned(s)).collect();
+        facts.permission_set_groups = groups.iter().map(|g| assigned(g)).collect();
+        id
+    };
+    let ids = [
+        identity("int.orders@acme.com", Some("Admin"), &["orders_api"], &[]),
+        identity(
+            "a@acme.com",
+            Some("System administrator"),
+            &["Orders API"],
+            &["Finance"],
+        ),
+        identity(
+            "b@acme.com",
+            Some("orders integration"),
+            &["Unknown_Set", "Billing_API"],
+            &[],
+        ),
+        identity("c@acme.com", Some("Standard"), &[], &["finance group"]),
+        identity("d@acme.com", None, &[], &[]),
+    ];
+    let index = PreAuthIndex::new(&all, &md);
+    let mut reached = 0;
+    for id in &ids {
+        let every: Vec<u32> = (0..all.len() as u32)
+            .filter(|&i| reaches(&all[i as usize], id, &md))
+            .collect();
+        let asked: Vec<u32> = index
+            .candidates(id, &md)
+            .into_iter()
+            .filter(|&i| reaches(&all[i as usize], id, &md))
+            .collect();
+        assert_eq!(asked, every, "{}", id.name);
+        reached += every.len();
+    }
+    assert!(reached >= 12, "{reached}");
+}
