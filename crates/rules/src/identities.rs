@@ -332,11 +332,10 @@ pub fn routes_related(
 /// True when some auditable identity is pre-authorized by (or runs the client
 /// credentials flow of) the app.
 pub fn app_serves_identity(inventory: &Inventory, kind: OAuthAppKind, name: &str) -> bool {
-    auditable(inventory).any(|id| {
-        id.pre_authorized_by
-            .iter()
-            .any(|p| p.kind == kind && p.app.eq_ignore_ascii_case(name))
-    })
+    inventory
+        .identities_pre_authorized_by(kind, name)
+        .into_iter()
+        .any(is_auditable)
 }
 
 /// The identities an app pre-authorizes or runs as, labelled.
@@ -351,14 +350,10 @@ pub fn identities_of_app_that(
     name: &str,
     keep: impl Fn(&IntegrationIdentity) -> bool,
 ) -> Vec<String> {
-    let mut out: Vec<String> = auditable(inventory)
-        .filter(|id| {
-            keep(id)
-                && id
-                    .pre_authorized_by
-                    .iter()
-                    .any(|p| p.kind == kind && p.app.eq_ignore_ascii_case(name))
-        })
+    let mut out: Vec<String> = inventory
+        .identities_pre_authorized_by(kind, name)
+        .into_iter()
+        .filter(|id| is_auditable(id) && keep(id))
         .map(identity_label)
         .collect();
     out.sort();

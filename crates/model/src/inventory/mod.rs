@@ -11,6 +11,7 @@ mod identity;
 mod mule;
 mod object_uses;
 mod org;
+mod pre_authorized;
 mod resolve;
 mod salesforce;
 
@@ -22,6 +23,7 @@ pub use identity::*;
 pub use mule::*;
 pub use object_uses::SharedUses;
 pub use org::*;
+pub use pre_authorized::PreAuthorizedIndex;
 pub use resolve::*;
 pub use salesforce::*;
 
@@ -69,6 +71,10 @@ pub struct Inventory {
     /// [`Inventory::secret_facts`]; `None` when none was.
     #[serde(skip)]
     pub secret_store: Option<std::sync::Arc<dyn SecretStore>>,
+    /// The identities by the apps pre-authorizing them, made when first
+    /// asked ([`Inventory::identities_pre_authorized_by`]).
+    #[serde(skip)]
+    pub pre_authorized: PreAuthorizedIndex,
 }
 
 #[derive(Debug, Default, Clone, Copy, Serialize)]

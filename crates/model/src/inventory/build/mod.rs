@@ -224,6 +224,7 @@ impl Inventory {
         // The graph is held until the report: not the vector's growth room.
         ids.shrink_to_fit();
         self.identities = ids;
+        self.forget_pre_authorized();
     }
 }
 
