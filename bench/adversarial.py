@@ -312,6 +312,7 @@ def cases():
     yield "committed-binaries", committed_binaries, None
     yield "many-identity-hints", identity_hint_apps, None
     yield "users-times-sets", users_and_sets, "identities"
+    yield "apps-times-users", apps_and_users, None
     # Ten definitions each reading the next twenty times: 20^9 references if followed.
     yield "multiplying-refs", {
         **flow(
@@ -479,6 +480,26 @@ def users_and_sets(root, users=2_000, sets=2_000, per_user=20):
         assigned = ", ".join(f'"PS{(u * 13 + k) % sets}"' for k in range(per_user))
         with open(os.path.join(base, f"config/u{u}-user-def.json"), "w") as f:
             f.write(f'{{"Username":"int.u{u}@acme.com","LastName":"U{u}","profileName":"Int","permsets":[{assigned}]}}\n')
+
+
+def apps_and_users(root, apps=300):
+    """users-times-sets with half as many users and sets, and 300 connected apps (JWT bearer,
+    admin-approved) each pre-authorizing the users' profile and 20 of the sets: every user is
+    pre-authorized by every app (each app's findings name all 1,000; each user was asked
+    about each app's 21 pre-authorizations, and each app's users looked for among all: 12 s)."""
+    users_and_sets(root, users=1_000, sets=1_000)
+    folder = os.path.join(root, "sf/force-app/main/default/connectedApps")
+    os.makedirs(folder)
+    for a in range(apps):
+        sets = "".join(f"<permissionSetName>PS{(a * 7 + k) % 1_000}</permissionSetName>" for k in range(20))
+        with open(os.path.join(folder, f"App{a}.connectedApp-meta.xml"), "w") as f:
+            f.write('<?xml version="1.0" encoding="UTF-8"?>\n<ConnectedApp xmlns="http://soap.sforce.com/2006/04/metadata">'
+                    f"<contactEmail>a@acme.com</contactEmail><label>App{a}</label><oauthConfig>"
+                    "<callbackUrl>https://localhost/cb</callbackUrl><certificate>MIIB</certificate>"
+                    f"<consumerKey>3MVG9{a:030d}</consumerKey><isAdminApproved>true</isAdminApproved>"
+                    "<scopes>Api</scopes><scopes>Full</scopes></oauthConfig><oauthPolicy><ipRelaxation>BYPASS"
+                    "</ipRelaxation><refreshTokenPolicy>infinite</refreshTokenPolicy></oauthPolicy>"
+                    f"<profileName>Int</profileName>{sets}</ConnectedApp>\n")
 
 
 def committed_binaries(root, files=12, size=30 << 20):
