@@ -117,47 +117,38 @@ impl SalesforceMetadata {
         self.names = Default::default();
     }
 
-    /// A profile by file name or label.
-    pub fn profile(&self, name: &str) -> Option<&Profile> {
-        let at = self.names.profiles(
+    /// Where the items of `kind` answering to `name` may be ([`names`]).
+    fn positions(&self, kind: names::Kind, name: &str) -> Option<&[u32]> {
+        self.names.positions(
             &self.profiles,
             &self.permission_sets,
             &self.permission_set_groups,
+            kind,
             name,
-        );
+        )
+    }
+
+    /// A profile by file name or label.
+    pub fn profile(&self, name: &str) -> Option<&Profile> {
+        let at = self.positions(names::Kind::Profile, name);
         names::first(&self.profiles, at, |p| p.matches(name))
     }
 
     /// Every profile answering to `name`, in order (one unless projects
     /// of several orgs are read together).
     pub fn profiles_named(&self, name: &str) -> Vec<&Profile> {
-        let at = self.names.profiles(
-            &self.profiles,
-            &self.permission_sets,
-            &self.permission_set_groups,
-            name,
-        );
+        let at = self.positions(names::Kind::Profile, name);
         names::all(&self.profiles, at, |p| p.matches(name))
     }
 
     pub fn permission_set(&self, name: &str) -> Option<&PermissionSet> {
-        let at = self.names.sets(
-            &self.profiles,
-            &self.permission_sets,
-            &self.permission_set_groups,
-            name,
-        );
+        let at = self.positions(names::Kind::Set, name);
         names::first(&self.permission_sets, at, |p| p.matches(name))
     }
 
     /// Every permission set answering to `name`, in order.
     pub fn permission_sets_named(&self, name: &str) -> Vec<&PermissionSet> {
-        let at = self.names.sets(
-            &self.profiles,
-            &self.permission_sets,
-            &self.permission_set_groups,
-            name,
-        );
+        let at = self.positions(names::Kind::Set, name);
         names::all(&self.permission_sets, at, |p| p.matches(name))
     }
 
@@ -169,23 +160,13 @@ impl SalesforceMetadata {
     }
 
     pub fn permission_set_group(&self, name: &str) -> Option<&PermissionSetGroup> {
-        let at = self.names.groups(
-            &self.profiles,
-            &self.permission_sets,
-            &self.permission_set_groups,
-            name,
-        );
+        let at = self.positions(names::Kind::Group, name);
         names::first(&self.permission_set_groups, at, |p| p.matches(name))
     }
 
     /// Every permission set group answering to `name`, in order.
     pub fn permission_set_groups_named(&self, name: &str) -> Vec<&PermissionSetGroup> {
-        let at = self.names.groups(
-            &self.profiles,
-            &self.permission_sets,
-            &self.permission_set_groups,
-            name,
-        );
+        let at = self.positions(names::Kind::Group, name);
         names::all(&self.permission_set_groups, at, |p| p.matches(name))
     }
 

@@ -88,57 +88,32 @@ impl NameIndex {
         (names.lens == lens).then_some(names)
     }
 
-    /// The positions of the profiles that may answer to `name`, in order;
-    /// `None` when the index cannot say (the items walked instead).
-    pub(crate) fn profiles(
+    /// The positions of the items of `kind` that may answer to `name`, in
+    /// order; `None` when the index cannot say (the items walked instead).
+    pub(crate) fn positions(
         &self,
         profiles: &[Profile],
         sets: &[PermissionSet],
         groups: &[PermissionSetGroup],
+        kind: Kind,
         name: &str,
     ) -> Option<&[u32]> {
         let names = self.names(profiles, sets, groups)?;
-        Some(
-            names
-                .profiles
-                .get(&profile_key(name))
-                .map_or(&[], Vec::as_slice),
-        )
+        let (map, key) = match kind {
+            Kind::Profile => (&names.profiles, profile_key(name)),
+            Kind::Set => (&names.sets, set_key(name.trim())),
+            Kind::Group => (&names.groups, set_key(name.trim())),
+        };
+        Some(map.get(&key).map_or(&[], Vec::as_slice))
     }
+}
 
-    /// As [`NameIndex::profiles`], of the permission sets.
-    pub(crate) fn sets(
-        &self,
-        profiles: &[Profile],
-        sets: &[PermissionSet],
-        groups: &[PermissionSetGroup],
-        name: &str,
-    ) -> Option<&[u32]> {
-        let names = self.names(profiles, sets, groups)?;
-        Some(
-            names
-                .sets
-                .get(&set_key(name.trim()))
-                .map_or(&[], Vec::as_slice),
-        )
-    }
-
-    /// As [`NameIndex::profiles`], of the permission set groups.
-    pub(crate) fn groups(
-        &self,
-        profiles: &[Profile],
-        sets: &[PermissionSet],
-        groups: &[PermissionSetGroup],
-        name: &str,
-    ) -> Option<&[u32]> {
-        let names = self.names(profiles, sets, groups)?;
-        Some(
-            names
-                .groups
-                .get(&set_key(name.trim()))
-                .map_or(&[], Vec::as_slice),
-        )
-    }
+/// What a lookup looks for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Kind {
+    Profile,
+    Set,
+    Group,
 }
 
 /// The first item that answers to a name: of those the index names (each
