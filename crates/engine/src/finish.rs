@@ -551,7 +551,7 @@ pub(crate) fn add_file_snippets(
     more: bool,
 ) -> Option<CarriedLines> {
     let Some(path) = findings.first().map(|f| f.location.path.to_string()) else {
-        return carried;
+        return carried.filter(|_| more);
     };
     let places = findings
         .iter()
@@ -560,10 +560,8 @@ pub(crate) fn add_file_snippets(
         .collect();
     let carried = carried.filter(|c| c.path == path);
     let (windows, left) = file_windows(&path, places, redactor, carried);
-    let left = left.filter(|_| more);
-    let windows = HashMap::from_iter([(path, windows)]);
-    set_snippets(findings, &windows);
-    left
+    set_snippets(findings, &HashMap::from_iter([(path, windows)]));
+    more.then_some(left)
 }
 
 /// What reading a file's snippets leaves for the next batch of its
@@ -590,7 +588,7 @@ fn file_windows(
     mut places: Vec<(u32, u32)>,
     redactor: &Redactor,
     carried: Option<CarriedLines>,
-) -> (Windows, Option<CarriedLines>) {
+) -> (Windows, CarriedLines) {
     places.sort_unstable();
     places.dedup();
     let mut lines: Vec<u32> = places.iter().map(|p| p.0).collect();
@@ -612,14 +610,11 @@ fn file_windows(
     let mut last: Option<(u32, snippet::MaskedLine)> = None;
     for line in lines {
         let here = places[at..].partition_point(|p| p.0 == line);
-        let masked = match held.take() {
-            Some((n, masked)) if n == line => Some(masked),
-            other => {
-                held = other;
-                texts
-                    .remove(&line)
-                    .map(|text| snippet::MaskedLine::read(text, redactor))
-            }
+        let masked = match &held {
+            Some((n, _)) if *n == line => held.take().map(|(_, masked)| masked),
+            _ => texts
+                .remove(&line)
+                .map(|text| snippet::MaskedLine::read(text, redactor)),
         };
         if let Some(masked) = masked {
             for &(line, column) in &places[at..at + here] {
@@ -634,7 +629,7 @@ fn file_windows(
         position,
         line: last.filter(|(_, m)| m.original_len() >= CARRIED_LINE_MIN),
     };
-    (out, Some(left))
+    (out, left)
 }
 
 /// Each finding's snippet from its file's `windows`.

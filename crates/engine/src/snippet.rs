@@ -41,7 +41,7 @@ pub fn read_lines(path: &str, lines: &[u32]) -> HashMap<u32, SnippetLine> {
 /// Where [`read_lines_from`] stopped in a file: the start of the last line
 /// it read, so that the next batch of the file's findings (its lines are
 /// that one or later) reads on from there instead of from the file's start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ReadPosition {
     /// The lines before it.
     lines_before: u32,
@@ -66,7 +66,6 @@ pub fn read_lines_from(
         return (out, None);
     };
     let properties = path.ends_with(".properties");
-    let mut continued = Continuation::default();
     let mut reader = BufReader::new(file);
     // A UTF-16 file's lines, read as bytes, would show a secret with a NUL
     // between its letters, which no masking recognises: decode it first
@@ -78,10 +77,7 @@ pub fn read_lines_from(
     // Java reads it): its lines, decoded otherwise, would not show the
     // secrets the redactor knows. Such files are small; the whole file
     // says which it is.
-    let whole = utf16 || properties;
-    let mut lines_read = 0u32;
-    let mut offset = 0u64;
-    if whole {
+    if utf16 || properties {
         let mut bytes = Vec::new();
         if reader.read_to_end(&mut bytes).is_err() {
             return (out, None);
@@ -96,74 +92,62 @@ pub fn read_lines_from(
         } else {
             bytes
         };
-        let mut cursor = std::io::Cursor::new(text);
-        let read: &mut dyn BufRead = &mut cursor;
+        let mut at = ReadPosition::default();
         read_wanted(
-            read,
+            &mut std::io::Cursor::new(text),
             lines,
             last,
             properties,
-            &mut continued,
-            &mut (0, 0),
+            &mut at,
             &mut out,
         );
         return (out, None);
     }
     let first = lines.iter().min().copied().unwrap_or(0);
+    let mut at = ReadPosition::default();
     if let Some(from) = from.filter(|f| f.lines_before < first) {
         if reader.seek(SeekFrom::Start(from.offset)).is_ok() {
-            lines_read = from.lines_before;
-            offset = from.offset;
+            at = from;
         } else if reader.rewind().is_err() {
             return (out, None);
         }
     }
-    let mut at = (lines_read, offset);
-    read_wanted(
-        &mut reader,
-        lines,
-        last,
-        false,
-        &mut continued,
-        &mut at,
-        &mut out,
-    );
-    let (lines_before, offset) = at;
-    (
-        out,
-        Some(ReadPosition {
-            lines_before,
-            offset,
-        }),
-    )
+    read_wanted(&mut reader, lines, last, false, &mut at, &mut out);
+    (out, Some(at))
 }
 
 /// Reads `reader`'s lines up to `last`, keeping the wanted ones in `out`.
-/// `at`: the lines read before the reader's position and its offset in the
-/// file, left at the start of the last line read.
+/// `at`: where the reader stands (the lines before it, its offset in the
+/// file), left at the start of the last line read.
 fn read_wanted(
     reader: &mut dyn BufRead,
     lines: &[u32],
     last: u32,
     properties: bool,
-    continued: &mut Continuation,
-    at: &mut (u32, u64),
+    at: &mut ReadPosition,
     out: &mut HashMap<u32, SnippetLine>,
 ) {
+    let mut continued = Continuation::default();
     // Sorted, for a binary search: a batch of a log's findings wants
     // thousands of lines, and each line read was looked for among them all
     // (a third of the report's time for 100,000 findings in one log).
     let mut wanted_lines: Vec<u32> = lines.to_vec();
     wanted_lines.sort_unstable();
     let mut buf = Vec::new();
-    let (mut n, mut offset) = *at;
+    let ReadPosition {
+        lines_before: mut n,
+        mut offset,
+    } = *at;
     while n < last {
         buf.clear();
         let len = match reader.read_until(b'\n', &mut buf) {
             Ok(0) | Err(_) => break,
             Ok(len) => len,
         };
-        *at = (n, offset);
+        *at = ReadPosition {
+            lines_before: n,
+            offset,
+        };
         offset += len as u64;
         n += 1;
         let wanted = wanted_lines.binary_search(&n).is_ok();
@@ -180,7 +164,7 @@ fn read_wanted(
         };
         let secret_part = properties && continued.continues && continued.secret_value;
         if properties {
-            *continued = continued.next(text);
+            continued = continued.next(text);
         }
         if wanted {
             // The whole line is kept (up to LONG_LINE_CAP): masking must see

@@ -428,8 +428,6 @@ fn mule_side(inventory: &Inventory, judge: impl Fn(&MuleApp) -> bool) -> Vec<Fin
     }
 }
 
-/// Integration users (profile read, nothing unresolved) without the
-/// mutual-authentication permission.
 /// The integration users holding each permission set (by its name, trimmed,
 /// in any case): made once, as each user's sets asked every user's
 /// (2,000 users of 20 sets each took 27 s).
@@ -467,6 +465,8 @@ impl<'a> SetHolders<'a> {
     }
 }
 
+/// Integration users (profile read, nothing unresolved) without the
+/// mutual-authentication permission.
 fn org_side(inventory: &Inventory) -> Vec<Finding> {
     use crate::identities as ids;
     let sf = &inventory.salesforce;

@@ -302,8 +302,7 @@ fn complete(
                 if pa.via == PreAuthVia::ClientCredentialsUser {
                     pa.name = id.name.to_string();
                 }
-                if !held.contains(&pa) {
-                    held.insert(pa.clone());
+                if held.insert(pa.clone()) {
                     id.facts_mut().pre_authorized_by.push(pa);
                 }
             }

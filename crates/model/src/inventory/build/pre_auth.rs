@@ -2,7 +2,9 @@
 //! connected apps and External Client Apps admit, and whom they reach.
 
 use crate::inventory::graph::{IntegrationIdentity, OAuthAppKind, PreAuthVia, PreAuthorization};
-use crate::inventory::salesforce::{profile_file_name, same_profile, Located, SalesforceMetadata};
+use crate::inventory::salesforce::{
+    profile_key, same_profile, set_key, Located, SalesforceMetadata,
+};
 
 /// Every pre-authorization an org's apps make (not yet tied to identities).
 pub(super) fn all_pre_authorizations(md: &SalesforceMetadata) -> Vec<PreAuthorization> {
@@ -141,10 +143,6 @@ pub(super) struct PreAuthIndex {
     by_key: std::collections::HashMap<(PreAuthVia, String), Vec<u32>>,
 }
 
-fn profile_key(name: &str) -> String {
-    profile_file_name(name).to_ascii_lowercase()
-}
-
 impl PreAuthIndex {
     /// Each of `all` under every name it reaches an identity by, as
     /// [`reaches`] compares them.
@@ -162,11 +160,8 @@ impl PreAuthIndex {
                     keys
                 }
                 PreAuthVia::PermissionSet => {
-                    let mut keys = vec![pa.name.to_ascii_lowercase()];
-                    keys.extend(
-                        md.permission_set(&pa.name)
-                            .map(|ps| ps.name.to_ascii_lowercase()),
-                    );
+                    let mut keys = vec![set_key(&pa.name)];
+                    keys.extend(md.permission_set(&pa.name).map(|ps| set_key(&ps.name)));
                     keys
                 }
                 PreAuthVia::ClientCredentialsUser => vec![pa.name.trim().to_ascii_lowercase()],
@@ -194,12 +189,12 @@ impl PreAuthIndex {
             add(PreAuthVia::Profile, profile_key(&p.name));
         }
         for a in &id.permission_sets {
-            add(PreAuthVia::PermissionSet, a.name.to_ascii_lowercase());
+            add(PreAuthVia::PermissionSet, set_key(&a.name));
         }
         for g in &id.permission_set_groups {
             if let Some(g) = md.permission_set_group(&g.name) {
                 for s in &g.permission_sets {
-                    add(PreAuthVia::PermissionSet, s.value.to_ascii_lowercase());
+                    add(PreAuthVia::PermissionSet, set_key(&s.value));
                 }
             }
         }

@@ -15,6 +15,7 @@ mod settings;
 mod user_definitions;
 
 pub use access::*;
+pub(crate) use names::{profile_key, set_key};
 pub use oauth_apps::*;
 pub use permissions::*;
 pub use settings::*;
@@ -131,25 +132,29 @@ impl SalesforceMetadata {
     /// A profile by file name or label.
     pub fn profile(&self, name: &str) -> Option<&Profile> {
         let at = self.positions(names::Kind::Profile, name);
-        names::first(&self.profiles, at, |p| p.matches(name))
+        names::candidates(&self.profiles, at).find(|p| p.matches(name))
     }
 
     /// Every profile answering to `name`, in order (one unless projects
     /// of several orgs are read together).
     pub fn profiles_named(&self, name: &str) -> Vec<&Profile> {
         let at = self.positions(names::Kind::Profile, name);
-        names::all(&self.profiles, at, |p| p.matches(name))
+        names::candidates(&self.profiles, at)
+            .filter(|p| p.matches(name))
+            .collect()
     }
 
     pub fn permission_set(&self, name: &str) -> Option<&PermissionSet> {
         let at = self.positions(names::Kind::Set, name);
-        names::first(&self.permission_sets, at, |p| p.matches(name))
+        names::candidates(&self.permission_sets, at).find(|p| p.matches(name))
     }
 
     /// Every permission set answering to `name`, in order.
     pub fn permission_sets_named(&self, name: &str) -> Vec<&PermissionSet> {
         let at = self.positions(names::Kind::Set, name);
-        names::all(&self.permission_sets, at, |p| p.matches(name))
+        names::candidates(&self.permission_sets, at)
+            .filter(|p| p.matches(name))
+            .collect()
     }
 
     pub fn muting_permission_set(&self, name: &str) -> Option<&MutingPermissionSet> {
@@ -161,13 +166,15 @@ impl SalesforceMetadata {
 
     pub fn permission_set_group(&self, name: &str) -> Option<&PermissionSetGroup> {
         let at = self.positions(names::Kind::Group, name);
-        names::first(&self.permission_set_groups, at, |p| p.matches(name))
+        names::candidates(&self.permission_set_groups, at).find(|p| p.matches(name))
     }
 
     /// Every permission set group answering to `name`, in order.
     pub fn permission_set_groups_named(&self, name: &str) -> Vec<&PermissionSetGroup> {
         let at = self.positions(names::Kind::Group, name);
-        names::all(&self.permission_set_groups, at, |p| p.matches(name))
+        names::candidates(&self.permission_set_groups, at)
+            .filter(|p| p.matches(name))
+            .collect()
     }
 
     pub fn connected_app(&self, name: &str) -> Option<&ConnectedApp> {

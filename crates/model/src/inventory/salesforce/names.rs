@@ -116,36 +116,18 @@ pub(crate) enum Kind {
     Group,
 }
 
-/// The first item that answers to a name: of those the index names (each
-/// checked), or of every item when it cannot say.
-pub(crate) fn first<'a, T>(
+/// The items that may answer to a name, in order: those at `positions`, or
+/// every item when the index cannot say (the caller checks each).
+pub(crate) fn candidates<'a, T>(
     items: &'a [T],
-    positions: Option<&[u32]>,
-    matches: impl Fn(&T) -> bool,
-) -> Option<&'a T> {
-    match positions {
-        Some(p) => p
-            .iter()
-            .filter_map(|&i| items.get(i as usize))
-            .find(|x| matches(x)),
-        None => items.iter().find(|x| matches(x)),
-    }
-}
-
-/// Every item that answers to a name, in order (see [`first`]).
-pub(crate) fn all<'a, T>(
-    items: &'a [T],
-    positions: Option<&[u32]>,
-    matches: impl Fn(&T) -> bool,
-) -> Vec<&'a T> {
-    match positions {
-        Some(p) => p
-            .iter()
-            .filter_map(|&i| items.get(i as usize))
-            .filter(|x| matches(x))
-            .collect(),
-        None => items.iter().filter(|x| matches(x)).collect(),
-    }
+    positions: Option<&'a [u32]>,
+) -> impl Iterator<Item = &'a T> {
+    let named = positions.map(|p| p.iter().filter_map(|&i| items.get(i as usize)));
+    let every = positions.is_none().then(|| items.iter());
+    named
+        .into_iter()
+        .flatten()
+        .chain(every.into_iter().flatten())
 }
 
 #[cfg(test)]
