@@ -69,6 +69,27 @@ pub struct Resolved<'a> {
     followed: usize,
 }
 
+/// The definitions being substituted around a reference, innermost first,
+/// each on the call stack of its substitution (no allocation): one found
+/// again among them reads itself, and its value is unknown.
+struct Expanding<'s> {
+    at: &'s Location,
+    outer: Option<&'s Expanding<'s>>,
+}
+
+impl Expanding<'_> {
+    fn holds(from: Option<&Expanding>, at: &Location) -> bool {
+        let mut e = from;
+        while let Some(x) = e {
+            if std::ptr::eq(x.at, at) {
+                return true;
+            }
+            e = x.outer;
+        }
+        false
+    }
+}
+
 impl<'a> Resolved<'a> {
     /// A resolution in `environment` with nothing found yet, `followed`
     /// references followed already (by the one asking for a nested name).
@@ -103,7 +124,11 @@ impl<'a> Resolved<'a> {
     }
 }
 
-const MAX_DEPTH: usize = 8;
+/// How deep definitions may read each other. A definition that reads
+/// itself is cut where it recurs (`expanding`); this bounds what that does
+/// not see (a nested name built through itself), and chains as long as
+/// any real one resolve.
+const MAX_DEPTH: usize = 64;
 
 /// How many references one resolution follows, and how long the value it
 /// builds may grow, before the value is taken as unknown. The depth alone
@@ -229,7 +254,7 @@ impl MuleApp {
 
     /// Whether `${name}` is what named environment `env` (see
     /// [`MuleApp::environment_placeholders`]).
-    fn names_environment(&self, name: &str, env: &str) -> bool {
+    pub(crate) fn names_environment(&self, name: &str, env: &str) -> bool {
         let loaned = self
             .domain_loan
             .as_deref()
@@ -294,8 +319,19 @@ impl MuleApp {
         let source = self.lookup(&p.name, p.secure, None)?;
         let mut acc = Resolved::starting(None, 0);
         let mut value = String::new();
-        self.substitute_onto(source.raw_value(), None, 1, &mut acc, &mut value)
-            .then_some(value)
+        let within = Expanding {
+            at: source.location(),
+            outer: None,
+        };
+        self.substitute_onto(
+            source.raw_value(),
+            None,
+            1,
+            Some(&within),
+            &mut acc,
+            &mut value,
+        )
+        .then_some(value)
     }
 
     /// The name a nested reference reads in `env`
@@ -303,7 +339,7 @@ impl MuleApp {
     /// it is not defined.
     /// `followed`: the references the resolution asking has followed (the
     /// name's count there too).
-    fn nested_name(
+    pub(crate) fn nested_name(
         &self,
         pattern: &str,
         env: Option<&str>,
@@ -312,7 +348,7 @@ impl MuleApp {
     ) -> Option<String> {
         let mut scratch = Resolved::starting(None, *followed);
         let mut name = String::new();
-        let known = self.substitute_onto(pattern, env, depth + 1, &mut scratch, &mut name);
+        let known = self.substitute_onto(pattern, env, depth + 1, None, &mut scratch, &mut name);
         *followed = scratch.followed;
         known.then_some(name)
     }
@@ -395,7 +431,7 @@ impl MuleApp {
         env: Option<&'a str>,
     ) -> Resolved<'a> {
         let mut resolved = Resolved::starting(env, 0);
-        resolved.value = self.substitute_parsed(raw, refs, env, 0, &mut resolved);
+        resolved.value = self.substitute_parsed(raw, refs, env, 0, None, &mut resolved);
         resolved
     }
 
@@ -408,6 +444,7 @@ impl MuleApp {
         raw: &str,
         env: Option<&'a str>,
         depth: usize,
+        expanding: Option<&Expanding>,
         acc: &mut Resolved<'a>,
         out: &mut String,
     ) -> bool {
@@ -416,7 +453,7 @@ impl MuleApp {
             out.push_str(raw);
             return true;
         }
-        match self.substitute_parsed(raw, &refs, env, depth, acc) {
+        match self.substitute_parsed(raw, &refs, env, depth, expanding, acc) {
             Some(v) if out.is_empty() => {
                 *out = v;
                 true
@@ -437,6 +474,7 @@ impl MuleApp {
         refs: &[Placeholder],
         env: Option<&'a str>,
         depth: usize,
+        expanding: Option<&Expanding>,
         acc: &mut Resolved<'a>,
     ) -> Option<String> {
         if refs.is_empty() {
@@ -487,9 +525,19 @@ impl MuleApp {
                 Cow::Borrowed(ph.name.as_str())
             };
             match self.lookup(&name, ph.secure, env) {
+                // A definition that reads itself: what it stands for is
+                // unknown (`reference_cycles` warns of it).
+                Some(src) if Expanding::holds(expanding, src.location()) => {
+                    complete = false;
+                }
                 Some(src) => {
                     acc.sources.push(src);
-                    if !self.substitute_onto(src.raw_value(), env, depth + 1, acc, &mut out) {
+                    let within = Expanding {
+                        at: src.location(),
+                        outer: expanding,
+                    };
+                    let raw = src.raw_value();
+                    if !self.substitute_onto(raw, env, depth + 1, Some(&within), acc, &mut out) {
                         complete = false;
                     }
                 }
@@ -499,7 +547,8 @@ impl MuleApp {
                         .get(ph.start..ph.end)
                         .and_then(crate::expr::placeholder_default)
                     {
-                        if !self.substitute_onto(default, env, depth + 1, acc, &mut out) {
+                        if !self.substitute_onto(default, env, depth + 1, expanding, acc, &mut out)
+                        {
                             complete = false;
                         }
                         continue;
@@ -739,6 +788,42 @@ mod tests {
         let r = app.resolve(&Value::new("Tiger1", Location::file("g.xml")), Some("dev"));
         assert!(r.is_inline());
         assert_eq!(r.value.as_deref(), Some("Tiger1"));
+    }
+
+    /// A chain of definitions resolves however long a real one is (the
+    /// bound was 8 deep: a chain of 11 was unknown); a definition reading
+    /// itself is unknown, each definition of the loop a source once.
+    #[test]
+    fn long_chains_resolve_and_loops_do_not() {
+        let mut app = app();
+        let chain: Vec<PropertyEntry> = (0..40)
+            .map(|i| {
+                entry(
+                    &format!("c{i}"),
+                    &format!("${{c{}}}", i + 1),
+                    "chain.yaml",
+                    i + 1,
+                )
+            })
+            .chain([entry("c40", "deep.user@acme.com", "chain.yaml", 41)])
+            .collect();
+        app.property_files[0].entries.extend(chain);
+        let v = Value::new("${c0}", Location::new("global.xml", 10, 5));
+        let r = app.resolve(&v, Some("dev"));
+        assert_eq!(r.value.as_deref(), Some("deep.user@acme.com"));
+        assert_eq!(r.sources.len(), 41);
+        app.property_files[0].entries.extend([
+            entry("a", "x${b}", "loop.yaml", 1),
+            entry("b", "${a}", "loop.yaml", 2),
+        ]);
+        let r = app.resolve(
+            &Value::new("${a}", Location::new("global.xml", 11, 5)),
+            Some("dev"),
+        );
+        assert_eq!(r.value, None);
+        assert!(r.unresolved.is_empty(), "{:?}", r.unresolved);
+        let lines: Vec<u32> = r.sources.iter().map(|s| s.location().line).collect();
+        assert_eq!(lines, [1, 2]);
     }
 
     /// Definitions reading each other many times multiply (ten each reading
