@@ -1007,3 +1007,109 @@ fn names_that_are_not_utf8_stay_apart_in_every_format() {
         }
     }
 }
+
+/// A property defined through itself, directly (`sfdc.username=${sfdc.username}`
+/// in a Mule 3 domain's file, an app kept whole) or through another
+/// (`sf.user` and `sf.login` in a Mule 4 app's dev file, a compact app):
+/// a `property-cycle` warning at the loop's first definition, naming each
+/// definition and the environment, from `scan` and `identities`; the
+/// environment without the loop resolves.
+#[test]
+fn a_property_defined_through_itself_is_warned_at_its_definition() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "orders", &[]);
+    let xml = format!(
+        r#"{MULE_XML_HEAD}  <configuration-properties file="config/${{mule.env}}.yaml"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:jwt-connection consumerKey="3MVG9loop" keyStore="k.jks" storePassword="${{ks.password}}" principal="${{sf.user}}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#
+    );
+    write(&app, "src/main/mule/global.xml", &xml);
+    let dev = "sf:\n  user: \"${sf.login}\"\n  login: \"${sf.user}\"\n";
+    write(&app, "src/main/resources/config/dev.yaml", dev);
+    write(
+        &app,
+        "src/main/resources/config/prod.yaml",
+        "sf:\n  user: \"int.orders@acme.example\"\n",
+    );
+    let domain = tmp.path().join("legacy-domain");
+    write(
+        &domain,
+        "pom.xml",
+        "<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n  <modelVersion>4.0.0</modelVersion>\n  <groupId>com.acme</groupId>\n  <artifactId>legacy-domain</artifactId>\n  <version>1.0.0</version>\n  <packaging>mule-domain</packaging>\n</project>\n",
+    );
+    write(
+        &domain,
+        "src/main/domain/mule-domain-config.xml",
+        "<mule-domain xmlns=\"http://www.mulesoft.org/schema/mule/domain\"\n    xmlns:context=\"http://www.springframework.org/schema/context\"\n    xmlns:sfdc=\"http://www.mulesoft.org/schema/mule/sfdc\">\n  <context:property-placeholder location=\"domain.${env}.properties\"/>\n  <sfdc:config name=\"Legacy_SF\" username=\"${sfdc.username}\" password=\"${sfdc.password}\"/>\n</mule-domain>\n",
+    );
+    write(
+        &domain,
+        "src/main/resources/domain.prod.properties",
+        "sfdc.username=${sfdc.username}\nsfdc.password=${sfdc.password.vault}\n",
+    );
+    let root = tmp.path().to_str().unwrap();
+    for command in ["scan", "identities"] {
+        let run = run([command, "-f", "json", root]);
+        run.expect_no_panic();
+        let report = run.json();
+        let mut got: Vec<(String, u64, u64, String)> = diagnostics(&report)
+            .iter()
+            .filter(|d| d["code"] == "property-cycle")
+            .map(|d| {
+                assert_eq!(d["level"], "warning", "{d}");
+                let path = d["path"].as_str().unwrap();
+                let rel = path.strip_prefix(root).unwrap().trim_start_matches('/');
+                (
+                    rel.to_string(),
+                    d["line"].as_u64().unwrap(),
+                    d["column"].as_u64().unwrap(),
+                    d["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        got.sort();
+        assert_eq!(got.len(), 2, "{command}: {got:#?}");
+        let (path, line, column, message) = &got[0];
+        assert_eq!(
+            (path.as_str(), *line, *column),
+            (
+                "legacy-domain/src/main/resources/domain.prod.properties",
+                1,
+                1
+            )
+        );
+        assert!(
+            message.starts_with("legacy-domain: `sfdc.username` (domain.prod.properties:1) is defined through itself in prod: it has no value there"),
+            "{message}"
+        );
+        let (path, line, column, message) = &got[1];
+        assert_eq!(
+            (path.as_str(), *line, *column),
+            ("orders/src/main/resources/config/dev.yaml", 2, 3)
+        );
+        assert!(
+            message.starts_with("orders: `sf.user` (dev.yaml:2) -> `sf.login` (dev.yaml:3) -> `sf.user` read each other in a loop in dev: none of them has a value there"),
+            "{message}"
+        );
+    }
+    // The text report gives them too, and prod's user is known.
+    let text = run(["scan", "--fail-on", "none", root]);
+    assert_eq!(
+        text.stdout.matches("warning[property-cycle]").count(),
+        2,
+        "{}",
+        text.stdout
+    );
+    let (_, report) = scan_json(&app, &[]);
+    let identities: Vec<&str> = findings(&report)
+        .iter()
+        .filter_map(|f| f["identity"].as_str())
+        .collect();
+    assert!(
+        identities.contains(&"int.orders@acme.example"),
+        "{report:#}"
+    );
+}

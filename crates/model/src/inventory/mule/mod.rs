@@ -9,6 +9,7 @@ mod http;
 mod key_facts;
 mod plugin;
 mod properties;
+mod reference_cycles;
 mod scan_facts;
 mod secret_facts;
 mod tls;
