@@ -28,8 +28,32 @@ fn entry_lines(lines: &Lines<'_>, text: &str, line: usize) -> Range<usize> {
 /// the end of the entry's last line (its value continued over several
 /// lines with `\`). `scalar` is what the value means (escapes decoded, as
 /// the reader reads it), so a caller can check it against the entry read.
+#[cfg(test)]
 pub(crate) fn value_span(text: &str, line: u32) -> Option<ValueSpan> {
-    let lines = Lines::new(text);
+    value_span_in(text, &Lines::new(text), line)
+}
+
+/// A file's line starts, found once for every value [`Layout::value_span`]
+/// locates in it (`fix secrets` of thousands of secrets in one file split
+/// it again for each).
+pub(crate) struct Layout {
+    starts: Vec<usize>,
+}
+
+impl Layout {
+    pub(crate) fn new(text: &str) -> Self {
+        Layout {
+            starts: Lines::new(text).into_starts(),
+        }
+    }
+
+    /// [`value_span`] in `text`, the text this layout was made of.
+    pub(crate) fn value_span(&self, text: &str, line: u32) -> Option<ValueSpan> {
+        value_span_in(text, &Lines::with_starts(text, &self.starts), line)
+    }
+}
+
+fn value_span_in(text: &str, lines: &Lines<'_>, line: u32) -> Option<ValueSpan> {
     let n = line as usize;
     if n == 0 || n > lines.len() {
         return None;
@@ -39,7 +63,7 @@ pub(crate) fn value_span(text: &str, line: u32) -> Option<ValueSpan> {
     // with where each piece starts in the file.
     let mut logical = String::new();
     let mut pieces: Vec<(usize, usize)> = Vec::new(); // (offset in logical, offset in text)
-    for (k, l) in entry_lines(&lines, text, n).enumerate() {
+    for (k, l) in entry_lines(lines, text, n).enumerate() {
         let content = lines.content(l);
         let mut s = &text[content.clone()];
         let mut at = content.start;
@@ -85,7 +109,7 @@ pub(crate) fn value_span(text: &str, line: u32) -> Option<ValueSpan> {
         .rev()
         .find(|(from, _)| *from <= j)
         .map_or(0, |(from, at)| at + (j - from));
-    let end = lines.content(entry_lines(&lines, text, n).end - 1).end;
+    let end = lines.content(entry_lines(lines, text, n).end - 1).end;
     Some(ValueSpan {
         range: start..end.max(start),
         inner: start..end.max(start),
@@ -142,6 +166,26 @@ pub(crate) fn append(text: &str, name: &str, value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The layout made once answers every line as the file split for each
+    /// does, continued values and escapes included.
+    #[test]
+    fn a_layout_locates_what_value_span_locates() {
+        let t = "# c\nsfdc.password = Tiger 2024\nx:y\nk\\=v=1\nlong = a\\\n   b\\\n c\nbad=\\uZZ\nlast=z";
+        let layout = Layout::new(t);
+        let mut found = 0;
+        for line in 0..=12 {
+            let once = layout.value_span(t, line);
+            let each = value_span(t, line);
+            assert_eq!(
+                once.as_ref().map(|s| (&s.range, &s.inner, &s.scalar)),
+                each.as_ref().map(|s| (&s.range, &s.inner, &s.scalar)),
+                "{line}"
+            );
+            found += usize::from(each.is_some());
+        }
+        assert!(found >= 5, "{found}");
+    }
 
     #[test]
     fn spans() {

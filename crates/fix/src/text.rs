@@ -1,11 +1,12 @@
 //! Line and byte-range helpers shared by the format editors.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// Byte offsets of the lines of a text.
 pub(crate) struct Lines<'a> {
     text: &'a str,
-    starts: Vec<usize>,
+    starts: Cow<'a, [usize]>,
 }
 
 impl<'a> Lines<'a> {
@@ -19,7 +20,23 @@ impl<'a> Lines<'a> {
         if text.is_empty() {
             starts.clear();
         }
-        Lines { text, starts }
+        Lines {
+            text,
+            starts: Cow::Owned(starts),
+        }
+    }
+
+    /// The lines of `text` whose starts [`Lines::new`] found before
+    /// ([`Lines::into_starts`]): a file asked about many times is split once.
+    pub(crate) fn with_starts(text: &'a str, starts: &'a [usize]) -> Self {
+        Lines {
+            text,
+            starts: Cow::Borrowed(starts),
+        }
+    }
+
+    pub(crate) fn into_starts(self) -> Vec<usize> {
+        self.starts.into_owned()
     }
 
     /// Number of lines (a final line without a newline counts).

@@ -178,8 +178,43 @@ fn strip_comment(s: &str) -> &str {
 /// The value of the entry whose key starts at `line`:`col` (1-based), when it is a
 /// single-line scalar this module can rewrite: plain, `'single'` or `"double"` quoted.
 /// Block scalars, multi-line values, anchors, tags and flow collections give `None`.
+#[cfg(test)]
 pub(crate) fn value_span(text: &str, line: u32, col: u32) -> Option<ValueSpan> {
     let (lines, infos) = analyse(text);
+    value_span_in(text, &lines, &infos, line, col)
+}
+
+/// A file's lines and what each is, worked out once for every value
+/// [`Layout::value_span`] locates in it (`fix secrets` of thousands of
+/// secrets in one file worked them out again for each).
+pub(crate) struct Layout {
+    starts: Vec<usize>,
+    infos: Vec<LineInfo>,
+}
+
+impl Layout {
+    pub(crate) fn new(text: &str) -> Self {
+        let (lines, infos) = analyse(text);
+        Layout {
+            starts: lines.into_starts(),
+            infos,
+        }
+    }
+
+    /// [`value_span`] in `text`, the text this layout was made of.
+    pub(crate) fn value_span(&self, text: &str, line: u32, col: u32) -> Option<ValueSpan> {
+        let lines = Lines::with_starts(text, &self.starts);
+        value_span_in(text, &lines, &self.infos, line, col)
+    }
+}
+
+fn value_span_in(
+    text: &str,
+    lines: &Lines<'_>,
+    infos: &[LineInfo],
+    line: u32,
+    col: u32,
+) -> Option<ValueSpan> {
     let n = line as usize;
     if n == 0 || n > lines.len() {
         return None;
@@ -212,7 +247,7 @@ pub(crate) fn value_span(text: &str, line: u32, col: u32) -> Option<ValueSpan> {
             continue;
         }
         indent = i.indent;
-        let t = line_of(&lines, m).trim();
+        let t = line_of(lines, m).trim();
         if split_key(t).is_some_and(|(_, after)| after.trim_start().starts_with('&')) {
             return None;
         }
@@ -610,6 +645,29 @@ fn strip_chomping_at(lines: &Lines<'_>, infos: &[LineInfo]) -> Option<std::ops::
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The layout made once answers every line and column as the file
+    /// analysed for each does: plain, quoted, nested, anchored, block and
+    /// continued values, comments, a byte order mark.
+    #[test]
+    fn a_layout_locates_what_value_span_locates() {
+        let t = "\u{feff}a: 1\nsf:\n  user: \"u@x\"\n  password: 'p w'\n  # note\nbase: &b\n  k: v\nnote: |\n  text\n  more\nlong: first\n  second\nlast: x # c\n";
+        let layout = Layout::new(t);
+        let mut found = 0;
+        for line in 0..=16 {
+            for col in 0..=6 {
+                let once = layout.value_span(t, line, col);
+                let each = value_span(t, line, col);
+                assert_eq!(
+                    once.as_ref().map(|s| (&s.range, &s.inner, &s.scalar)),
+                    each.as_ref().map(|s| (&s.range, &s.inner, &s.scalar)),
+                    "{line}:{col}"
+                );
+                found += usize::from(each.is_some());
+            }
+        }
+        assert!(found >= 5, "{found}");
+    }
 
     /// A block scalar at the end of a file with no line end after it keeps
     /// its value (no final line break) once a key is added after it.

@@ -20,8 +20,7 @@ use intguard_model::{
 use mule_secure_props::{parse_encrypted_value, Algorithm, Cipher, Mode};
 use zeroize::Zeroizing;
 
-use crate::text::ValueSpan;
-use crate::{props, xml, yaml, FixError, Masking, Moved, Plan};
+use crate::{xml, FixError, Masking, Moved, Plan};
 
 mod config;
 mod literals;
@@ -81,13 +80,6 @@ fn reads_itself_securely(value: &str, name: &str) -> bool {
         .strip_prefix("${secure::")
         .and_then(|v| v.strip_suffix('}'))
         .is_some_and(|v| v.trim() == name)
-}
-
-fn value_span_of(text: &str, file: &PropertyFile, line: u32, col: u32) -> Option<ValueSpan> {
-    match file.format {
-        PropertyFormat::Yaml => yaml::value_span(text, line, col),
-        PropertyFormat::Properties => props::value_span(text, line),
-    }
 }
 
 /// Plans the fix of every IG102 finding (others are ignored) in the inventory's apps.
@@ -554,12 +546,12 @@ fn encrypt_in_place(
             }
         };
         check_key(&cipher, key)?;
-        let Some(text) = ws.text(&file.path)? else {
+        let at = &entry.location;
+        let Some(span) = ws.property_value_span(&file.path, file.format, at.line, at.column)?
+        else {
             continue;
         };
-        let Some(span) = value_span_of(&text, file, entry.location.line, entry.location.column)
-            .filter(|s| s.scalar == entry.value())
-        else {
+        let Some(span) = span.filter(|s| s.scalar == entry.value()) else {
             plan.skipped.push(format!(
                 "{}: `{}`: the value is written in a form this fix does not rewrite (a YAML block, multi-line, anchored, tagged or flow value, or a bad \\u escape); encrypt it by hand",
                 entry.location,
@@ -707,13 +699,13 @@ impl Moving<'_> {
                     );
                     continue 'names;
                 }
-                let Some(text) = ws.text(&f.path)? else {
+                let l = &e.location;
+                let Some(span) = ws.property_value_span(&f.path, f.format, l.line, l.column)?
+                else {
                     blocked(plan, at, "the file is gone; move it by hand");
                     continue 'names;
                 };
-                match value_span_of(&text, f, e.location.line, e.location.column)
-                    .filter(|s| s.scalar == e.value())
-                {
+                match span.filter(|s| s.scalar == e.value()) {
                     Some(s) => spans.push(s),
                     None => {
                         blocked(

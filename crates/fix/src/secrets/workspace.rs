@@ -7,7 +7,7 @@ use std::ops::Range;
 use intguard_model::PropertyFormat;
 
 use super::config::NewConfigLines;
-use crate::text::apply_edits;
+use crate::text::{apply_edits, ValueSpan};
 use crate::{json, props, xml, yaml, FileChange, FixError, Plan};
 
 /// Edits collected for one file.
@@ -31,6 +31,15 @@ pub(crate) struct FileWork {
     pub(crate) config: Option<NewConfigLines>,
     /// mule-artifact.json: names to list.
     pub(crate) artifact_names: Vec<String>,
+    /// The original's lines, worked out on the first value located in it.
+    layout: Option<Layout>,
+}
+
+/// A property file's lines (and a YAML file's structure), worked out once
+/// for all the values located in it.
+enum Layout {
+    Yaml(yaml::Layout),
+    Properties(props::Layout),
 }
 
 #[derive(Default)]
@@ -75,6 +84,30 @@ impl Workspace {
 
     pub(crate) fn text(&mut self, path: &str) -> Result<Option<String>, FixError> {
         Ok(self.file(path)?.original.clone())
+    }
+
+    /// The value of the property file entry whose key is at `line`:`col`
+    /// ([`yaml::value_span`], [`props::value_span`]) in the file as read
+    /// (`None` when the file is gone): one reading of its lines for all.
+    pub(crate) fn property_value_span(
+        &mut self,
+        path: &str,
+        format: PropertyFormat,
+        line: u32,
+        col: u32,
+    ) -> Result<Option<Option<ValueSpan>>, FixError> {
+        let work = self.file(path)?;
+        let Some(text) = work.original.as_deref() else {
+            return Ok(None);
+        };
+        let layout = work.layout.get_or_insert_with(|| match format {
+            PropertyFormat::Yaml => Layout::Yaml(yaml::Layout::new(text)),
+            PropertyFormat::Properties => Layout::Properties(props::Layout::new(text)),
+        });
+        Ok(Some(match layout {
+            Layout::Yaml(l) => l.value_span(text, line, col),
+            Layout::Properties(l) => l.value_span(text, line),
+        }))
     }
 
     pub(crate) fn build(self, plan: &mut Plan) -> Result<(), FixError> {
