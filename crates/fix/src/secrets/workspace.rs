@@ -153,11 +153,22 @@ impl Workspace {
                     ))
                 })?;
             }
-            for (name, value) in &work.inserts {
+            if !work.inserts.is_empty() {
                 text = match work.format {
-                    Some(PropertyFormat::Properties) => props::append(&text, name, value),
-                    _ if work.dotted_yaml => yaml::insert_styled(&text, name, value, true),
-                    _ => yaml::insert(&text, name, value),
+                    Some(PropertyFormat::Properties) => {
+                        for (name, value) in &work.inserts {
+                            text = props::append(&text, name, value);
+                        }
+                        text
+                    }
+                    // One reading of the file for all the keys it gets.
+                    _ => {
+                        let mut growing = yaml::Growing::new(text);
+                        for (name, value) in &work.inserts {
+                            growing.insert(name, value, work.dotted_yaml);
+                        }
+                        growing.into_text()
+                    }
                 };
             }
             if !work.artifact_names.is_empty() {

@@ -5,10 +5,14 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use crate::text::{byte_col, eol, indent_of, Lines, ValueSpan};
+use crate::text::{byte_col, indent_of, Lines, ValueSpan};
+
+mod insert;
+
+pub(crate) use insert::Growing;
 
 /// What a line is, for structure.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct LineInfo {
     blank: bool,
     comment: bool,
@@ -50,82 +54,88 @@ fn line_of<'a>(lines: &Lines<'a>, n: usize) -> &'a str {
     }
 }
 
+/// The block scalar a line is read in: the indentation its lines are
+/// deeper than, and whether it keeps its trailing blank lines.
+type Scalar = Option<(usize, bool)>;
+
 fn analyse(text: &str) -> (Lines<'_>, Vec<LineInfo>) {
     let lines = Lines::new(text);
-    // The block scalar being read: the indentation its lines are deeper than,
-    // and whether it keeps its trailing blank lines.
-    let mut scalar: Option<(usize, bool)> = None;
+    let mut scalar: Scalar = None;
     let infos = (1..=lines.len())
-        .map(|n| {
-            let line = line_of(&lines, n);
-            let t = line.trim();
-            let blank = t.is_empty();
-            let indent = indent_of(line);
-            if let Some((above, keep)) = scalar {
-                if blank || indent > above {
-                    // A line of the scalar's text: no key, no comment.
-                    return LineInfo {
-                        blank,
-                        comment: false,
-                        indent,
-                        opener: false,
-                        key: None,
-                        keep_tail: keep,
-                        in_scalar: true,
-                        scalar_above: Some(above),
-                    };
-                }
-                scalar = None;
-            }
-            let comment = t.starts_with('#');
-            let mut info = LineInfo {
+        .map(|n| read_line(line_of(&lines, n), &mut scalar))
+        .collect();
+    (lines, infos)
+}
+
+/// What `line` is, read in the block scalar state `scalar` (which it
+/// updates for the next line): the whole of what [`analyse`] knows of a
+/// line, so that lines added to a text can be read without the rest.
+fn read_line(line: &str, scalar: &mut Scalar) -> LineInfo {
+    let t = line.trim();
+    let blank = t.is_empty();
+    let indent = indent_of(line);
+    if let Some((above, keep)) = *scalar {
+        if blank || indent > above {
+            // A line of the scalar's text: no key, no comment.
+            return LineInfo {
                 blank,
-                comment,
+                comment: false,
                 indent,
                 opener: false,
                 key: None,
-                keep_tail: false,
-                in_scalar: false,
-                scalar_above: None,
+                keep_tail: keep,
+                in_scalar: true,
+                scalar_above: Some(above),
             };
-            if blank || comment {
-                return info;
-            }
-            // Sequence entries (`- `) are no keys of this module's, but their
-            // block scalars hold lines all the same.
-            let mut item = t;
-            let mut column = indent;
-            while let Some(rest) = item.strip_prefix("- ").or_else(|| item.strip_prefix("-\t")) {
-                let trimmed = rest.trim_start_matches([' ', '\t']);
-                column += item.len() - trimmed.len();
-                item = trimmed;
-            }
-            let value = if item.len() < t.len() {
-                if item.starts_with(['|', '>']) {
-                    // `- |`: the lines are deeper than the dash.
-                    column = indent;
-                    Some(item)
-                } else {
-                    split_key(item).map(|(_, after)| after)
-                }
-            } else {
-                split_key(t).map(|(key, after)| {
-                    let rest = strip_comment(after).trim();
-                    info.opener = rest.is_empty();
-                    info.key = Some(key);
-                    after
-                })
-            };
-            if let Some(header) = value.and_then(block_scalar_header) {
-                let keep = header.contains('+');
-                info.keep_tail = keep;
-                info.scalar_above = Some(column);
-                scalar = Some((column, keep));
-            }
-            info
+        }
+        *scalar = None;
+    }
+    let comment = t.starts_with('#');
+    let mut info = LineInfo {
+        blank,
+        comment,
+        indent,
+        opener: false,
+        key: None,
+        keep_tail: false,
+        in_scalar: false,
+        scalar_above: None,
+    };
+    if blank || comment {
+        return info;
+    }
+    // Sequence entries (`- `) are no keys of this module's, but their
+    // block scalars hold lines all the same.
+    let mut item = t;
+    let mut column = indent;
+    while let Some(rest) = item.strip_prefix("- ").or_else(|| item.strip_prefix("-\t")) {
+        let trimmed = rest.trim_start_matches([' ', '\t']);
+        column += item.len() - trimmed.len();
+        item = trimmed;
+    }
+    let value = if item.len() < t.len() {
+        if item.starts_with(['|', '>']) {
+            // `- |`: the lines are deeper than the dash.
+            column = indent;
+            Some(item)
+        } else {
+            split_key(item).map(|(_, after)| after)
+        }
+    } else {
+        split_key(t).map(|(key, after)| {
+            let rest = strip_comment(after).trim();
+            info.opener = rest.is_empty();
+            info.key = Some(key);
+            after
         })
-        .collect();
-    (lines, infos)
+    };
+    if let Some(header) = value.and_then(block_scalar_header) {
+        let keep = header.contains('+');
+        info.keep_tail = keep;
+        info.scalar_above = Some(column);
+        *scalar = Some((column, keep));
+    }
+    info
 }
 
 /// `key: rest` → (key, rest). Handles quoted keys.
@@ -450,198 +460,6 @@ fn block_of(infos: &[LineInfo], n: usize) -> std::ops::RangeInclusive<usize> {
     (n + 1)..=last
 }
 
-/// A key segment as written in YAML (quoted when it needs to be).
-fn yaml_key(seg: &str) -> String {
-    if !seg.is_empty()
-        && seg
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-        && !seg.starts_with('-')
-    {
-        seg.to_string()
-    } else {
-        format!("\"{}\"", seg.replace('\\', "\\\\").replace('"', "\\\""))
-    }
-}
-
-/// Inserts `name: value` (`value` as YAML text, e.g. `"![...]"`): under the deepest
-/// existing mapping whose dotted path is a prefix of `name`, after its last child, with
-/// its children's indentation; otherwise at the end of the file. The rest of the name
-/// is written as nested keys, unless a key on the way already exists as a scalar (then
-/// as one dotted key).
-pub(crate) fn insert(text: &str, name: &str, value: &str) -> String {
-    insert_styled(text, name, value, false)
-}
-
-/// [`insert`], with the rest of the name written as one dotted key when `dotted` (a
-/// file written in that style: `sfdc.username: ...`).
-pub(crate) fn insert_styled(text: &str, name: &str, value: &str, dotted: bool) -> String {
-    let (lines, infos) = analyse(text);
-    let nl = eol(text);
-    // Full dotted path of each key line.
-    let mut paths: Vec<Option<String>> = vec![None; infos.len()];
-    let mut stack: Vec<(usize, String)> = Vec::new();
-    for (i, info) in infos.iter().enumerate() {
-        let t = line_of(&lines, i + 1).trim();
-        if t == "---" {
-            stack.clear();
-            continue;
-        }
-        let Some(key) = &info.key else { continue };
-        while stack.last().is_some_and(|(ind, _)| *ind >= info.indent) {
-            stack.pop();
-        }
-        let path = match stack.last() {
-            Some((_, p)) => format!("{p}.{key}"),
-            None => key.clone(),
-        };
-        paths[i] = Some(path.clone());
-        stack.push((info.indent, path));
-    }
-    // Indentation step of the file.
-    let step = infos
-        .iter()
-        .filter(|i| !i.blank && !i.comment && !i.in_scalar && i.indent > 0)
-        .map(|i| i.indent)
-        .min()
-        .unwrap_or(2);
-
-    // The deepest mapping whose path prefixes the name.
-    let mut best: Option<(usize, usize)> = None; // (line index, prefix length)
-    for (i, p) in paths.iter().enumerate() {
-        let Some(p) = p else { continue };
-        if infos[i].opener
-            && name.len() > p.len()
-            && name.starts_with(p.as_str())
-            && name.as_bytes()[p.len()] == b'.'
-            && best.is_none_or(|(_, len)| p.len() > len)
-        {
-            best = Some((i, p.len()));
-        }
-    }
-    let (prefix_len, base_indent, child_indent, insert_at) = match best {
-        Some((i, len)) => {
-            let n = i + 1;
-            let block = block_of(&infos, n);
-            let first_child = block
-                .clone()
-                .find(|&m| !infos[m - 1].blank && !infos[m - 1].comment);
-            let child_indent = first_child
-                .map(|m| infos[m - 1].indent)
-                .unwrap_or(infos[i].indent + step);
-            let mut last = *block.end().max(&n);
-            // After the blank lines a keep-chomped block scalar ends with:
-            // they are part of its value.
-            while infos[last - 1].keep_tail && last < infos.len() && infos[last].blank {
-                last += 1;
-            }
-            (len + 1, infos[i].indent, child_indent, lines.full(last).end)
-        }
-        None => (0, 0, 0, text.len()),
-    };
-    let unit = if best.is_some() {
-        child_indent.saturating_sub(base_indent).max(1)
-    } else {
-        step
-    };
-    let rest = &name[prefix_len..];
-    let prefix = &name[..prefix_len.saturating_sub(1)];
-    // Nested keys, unless one of them exists already (as a scalar).
-    let segs: Vec<&str> = rest.split('.').collect();
-    let mut nested = !dotted && segs.len() > 1 && segs.iter().all(|s| !s.is_empty());
-    if nested {
-        let mut p = prefix.to_string();
-        for s in &segs[..segs.len() - 1] {
-            p = if p.is_empty() {
-                (*s).to_string()
-            } else {
-                format!("{p}.{s}")
-            };
-            if paths.iter().flatten().any(|q| *q == p) {
-                nested = false;
-            }
-        }
-    }
-    let mut block = String::new();
-    if nested {
-        for (d, s) in segs.iter().enumerate() {
-            let pad = " ".repeat(child_indent + d * unit);
-            if d + 1 == segs.len() {
-                block.push_str(&format!("{pad}{}: {value}{nl}", yaml_key(s)));
-            } else {
-                block.push_str(&format!("{pad}{}:{nl}", yaml_key(s)));
-            }
-        }
-    } else {
-        block = format!(
-            "{}{}: {value}{nl}",
-            " ".repeat(child_indent),
-            yaml_key(rest)
-        );
-    }
-    let mut out = String::with_capacity(text.len() + block.len() + 2);
-    let mut head = &text[..insert_at];
-    let unterminated = insert_at > 0 && !head.ends_with('\n');
-    if unterminated {
-        // A block scalar the file ends with, with no line end after it: its
-        // value ends without one, which the line end written before the new
-        // key would add (`|`, `|+`), unless its header strips it (`|-`).
-        if let Some(at) = strip_chomping_at(&lines, &infos) {
-            out.push_str(&text[..at.start]);
-            out.push('-');
-            head = &text[at.end..insert_at];
-        }
-    }
-    out.push_str(head);
-    if unterminated {
-        out.push_str(nl);
-    }
-    out.push_str(&block);
-    out.push_str(&text[insert_at..]);
-    out
-}
-
-/// Where the last line is a block scalar's text: the byte range of its
-/// header's chomping indicator (empty after `|`/`>` and its indentation digit
-/// when it has none), to write `-` there.
-fn strip_chomping_at(lines: &Lines<'_>, infos: &[LineInfo]) -> Option<std::ops::Range<usize>> {
-    let last = infos.len();
-    if last == 0 || !infos[last - 1].in_scalar {
-        return None;
-    }
-    let header = (1..last).rev().find(|&n| !infos[n - 1].in_scalar)?;
-    infos[header - 1].scalar_above?;
-    let line = lines.get(header);
-    let start = lines.content(header).start;
-    // The value after the key's `: ` (or a sequence item's `- `).
-    let value_at = line
-        .find(": ")
-        .or_else(|| line.find(":\t"))
-        .map(|i| i + 2)
-        .or_else(|| {
-            let t = line.trim_start();
-            t.starts_with("- ").then(|| line.len() - t.len() + 2)
-        })?;
-    let h = block_scalar_header(&line[value_at..])?;
-    let h_at = h.as_ptr() as usize - line.as_ptr() as usize;
-    // `|`, then at most an indentation digit and a chomping indicator, in either order.
-    let mut chomp = None;
-    let mut end = 1;
-    for (i, c) in h[1..].char_indices() {
-        match c {
-            '-' | '+' => chomp = Some(1 + i),
-            '1'..='9' => {}
-            _ => break,
-        }
-        end = 2 + i;
-    }
-    let from = start + h_at;
-    Some(match chomp {
-        Some(i) => from + i..from + i + 1,
-        None => from + end..from + end,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -667,31 +485,6 @@ mod tests {
             }
         }
         assert!(found >= 5, "{found}");
-    }
-
-    /// A block scalar at the end of a file with no line end after it keeps
-    /// its value (no final line break) once a key is added after it.
-    #[test]
-    fn insert_after_an_unterminated_block_scalar() {
-        for (header, new_header) in [
-            ("|", "|-"),
-            (">", ">-"),
-            ("|+", "|-"),
-            ("|2", "|2-"),
-            ("|-", "|-"),
-            ("&c |", "&c |-"),
-        ] {
-            let text = format!("a:\n  cert: {header}\n    x\n    y");
-            let out = insert(&text, "a.k", "\"v\"");
-            assert_eq!(
-                out,
-                format!("a:\n  cert: {new_header}\n    x\n    y\n  k: \"v\"\n"),
-                "{header}"
-            );
-        }
-        // Ended by a line end: left as is.
-        let text = "a:\n  cert: |\n    x\n";
-        assert_eq!(insert(text, "a.k", "1"), "a:\n  cert: |\n    x\n  k: 1\n");
     }
 
     #[test]
@@ -758,46 +551,5 @@ mod tests {
         // CRLF line ends stay.
         let t = "a:\r\n  n: |\r\n    t\r\n  p: 1\r\n    # c\r\nb: 2\r\n";
         assert_eq!(edit(t, &[4]), "a:\r\n  n: |\r\n    t\r\n  # c\r\nb: 2\r\n");
-    }
-
-    #[test]
-    fn inserts() {
-        let t = "sfdc:\n    user: x\n# end\nother: 1\n";
-        assert_eq!(
-            insert(t, "sfdc.password", "\"v\""),
-            "sfdc:\n    user: x\n    password: \"v\"\n# end\nother: 1\n"
-        );
-        assert_eq!(insert("", "a.b.c", "\"v\""), "a:\n  b:\n    c: \"v\"\n");
-        assert_eq!(insert("x: 1", "y", "2"), "x: 1\ny: 2\n");
-        assert_eq!(insert("a: 1\n", "a.b", "\"v\""), "a: 1\na.b: \"v\"\n");
-        // A file written with dotted keys gets one.
-        assert_eq!(
-            insert_styled("sf.user: u\n", "sf.keystore.path", "\"p\"", true),
-            "sf.user: u\nsf.keystore.path: \"p\"\n"
-        );
-        assert_eq!(
-            insert_styled("sf.user: u\n", "sf.keystore.path", "\"p\"", false),
-            "sf.user: u\nsf:\n  keystore:\n    path: \"p\"\n"
-        );
-        // A byte order mark is no part of the first key: the new entry goes
-        // under the existing mapping, not into a second `sf:` that would
-        // replace the first when the file is loaded.
-        assert_eq!(
-            insert("\u{feff}sf:\r\n  token: \"t\"\r\n", "sf.password", "\"v\""),
-            "\u{feff}sf:\r\n  token: \"t\"\r\n  password: \"v\"\r\n"
-        );
-        assert_eq!(
-            insert("db:\n  sfdc:\n    u: 1\n", "db.sfdc.p.q", "2"),
-            "db:\n  sfdc:\n    u: 1\n    p:\n      q: 2\n"
-        );
-        // The blank lines that end a keep-chomped block scalar are its value.
-        assert_eq!(
-            insert("a:\n  n: |+\n    t\n\n  \nb: 1\n", "a.p", "2"),
-            "a:\n  n: |+\n    t\n\n  \n  p: 2\nb: 1\n"
-        );
-        assert_eq!(
-            insert("a:\n  n: |-\n    t\n\nb: 1\n", "a.p", "2"),
-            "a:\n  n: |-\n    t\n  p: 2\n\nb: 1\n"
-        );
     }
 }
