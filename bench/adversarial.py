@@ -376,6 +376,23 @@ def cases():
         + ' password="${svc0.password}" securityToken="${svc1.password}"/></salesforce:sfdc-config>'
         + "</mule>\n",
     }, "fix"
+    # 3,000 secrets of one YAML mapping moved into one secure file: each new key goes under
+    # the mapping the first one made (the file's structure was read again for each).
+    yield "many-nested-secrets", {
+        "src/main/resources/config.yaml": "secrets:\n"
+        + "".join(f'  svc{i}:\n    password: "Plain{i}Secret"\n' for i in range(3_000)),
+        "src/main/resources/config-secure.yaml": "# moved here by intguard fix secrets\n",
+        "src/main/mule/global.xml": MULE.replace(
+            " xmlns:ee=",
+            ' xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties" xmlns:ee=',
+        )
+        + '<configuration-properties file="config.yaml"/>'
+        + '<secure-properties:config name="SP" file="config-secure.yaml" key="${mule.key}">'
+        + '<secure-properties:encrypt algorithm="AES" mode="CBC"/></secure-properties:config>'
+        + '<salesforce:sfdc-config name="SF"><salesforce:basic-connection username="int@acme.com"'
+        + ' password="${secrets.svc0.password}" securityToken="${secrets.svc1.password}"/></salesforce:sfdc-config>'
+        + "</mule>\n",
+    }, "fix"
 
 
 def shared_user_apps(root, apps=3_000):

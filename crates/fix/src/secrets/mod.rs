@@ -120,44 +120,77 @@ pub fn plan_secrets(
     Ok(plan)
 }
 
-/// The places that read property `name` as a plain property outside the
-/// XML (which the fix rewrites): another property's value (`sf.login:
+/// The places that read a property as a plain property outside the XML
+/// (which the fix rewrites): another property's value (`sf.login:
 /// "${sf.pass}"`) and the app's DataWeave scripts (`p('sf.pass')`,
-/// `Mule::p("sf.pass")`). Test sources are left out, as everywhere.
-fn plain_readers(app: &MuleApp, name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for file in app
-        .property_files
-        .iter()
-        .filter(|f| !in_test_sources(&f.path))
-    {
-        for e in &file.entries {
-            if e.key() != name
-                && intguard_model::expr::placeholders(e.value())
-                    .iter()
-                    .any(|p| !p.secure && p.name == name)
-            {
-                out.push(format!("`{}` at {}", e.key(), e.location));
+/// `Mule::p("sf.pass")`). Test sources are left out, as everywhere. Found
+/// once for all the names a fix moves: the values' references read once,
+/// each script read once (thousands of names each reading every value and
+/// every script again took time growing with their square).
+struct PlainReaders {
+    /// Name -> each property reading it, in the files' order.
+    in_properties: std::collections::HashMap<String, Vec<String>>,
+    /// The scripts and their text.
+    scripts: Vec<(PathBuf, String)>,
+}
+
+impl PlainReaders {
+    fn of(app: &MuleApp) -> Self {
+        let mut in_properties: std::collections::HashMap<String, Vec<String>> =
+            std::collections::HashMap::new();
+        for file in app
+            .property_files
+            .iter()
+            .filter(|f| !in_test_sources(&f.path))
+        {
+            for e in &file.entries {
+                let mut read: Vec<String> = Vec::new();
+                for p in intguard_model::expr::placeholders(e.value()) {
+                    if !p.secure && p.name != e.key() && !read.contains(&p.name) {
+                        read.push(p.name);
+                    }
+                }
+                for name in read {
+                    in_properties.entry(name).or_default().push(format!(
+                        "`{}` at {}",
+                        e.key(),
+                        e.location
+                    ));
+                }
             }
         }
-    }
-    let calls = [format!("p('{name}')"), format!("p(\"{name}\")")];
-    for script in dataweave_scripts(&app.root) {
-        let Ok(text) = std::fs::read_to_string(&script) else {
-            continue;
-        };
-        if let Some(line) = text
-            .lines()
-            .position(|l| calls.iter().any(|c| l.contains(c.as_str())))
-        {
-            out.push(format!(
-                "{}:{}",
-                intguard_model::path_text::display_path(&script),
-                line + 1
-            ));
+        let scripts = dataweave_scripts(&app.root)
+            .into_iter()
+            .filter_map(|script| {
+                let text = std::fs::read_to_string(&script).ok()?;
+                Some((script, text))
+            })
+            .collect();
+        PlainReaders {
+            in_properties,
+            scripts,
         }
     }
-    out
+
+    /// What reads `name` as a plain property: the properties, then the
+    /// first line of each script that calls `p()` with it.
+    fn of_name(&self, name: &str) -> Vec<String> {
+        let mut out = self.in_properties.get(name).cloned().unwrap_or_default();
+        let calls = [format!("p('{name}')"), format!("p(\"{name}\")")];
+        for (script, text) in &self.scripts {
+            if let Some(line) = text
+                .lines()
+                .position(|l| calls.iter().any(|c| l.contains(c.as_str())))
+            {
+                out.push(format!(
+                    "{}:{}",
+                    intguard_model::path_text::display_path(script),
+                    line + 1
+                ));
+            }
+        }
+        out
+    }
 }
 
 /// The `.dwl` files of an app's `src/main` (a few levels deep).
@@ -631,22 +664,26 @@ impl Moving<'_> {
         // (b) Properties in other files: every loaded, non-test definition of the name moves.
         let mut secure_names: Vec<String> = Vec::new();
         let names: BTreeSet<&str> = to_move.iter().map(|(f, i)| f.entries[*i].key()).collect();
+        let mut plain_readers: Option<PlainReaders> = None;
+        // Every loaded, non-test definition of each name, in the files' order.
+        let mut definitions: std::collections::HashMap<&str, Vec<(&PropertyFile, usize)>> =
+            std::collections::HashMap::new();
+        for f in self
+            .app
+            .property_files
+            .iter()
+            .filter(|f| !f.secure && f.loaded && !in_test_sources(&f.path))
+        {
+            for (i, e) in f.entries.iter().enumerate() {
+                // An environment that already reads it as `${secure::name}`
+                // is done: the others still move.
+                if names.contains(e.key()) && !reads_itself_securely(e.value(), e.key()) {
+                    definitions.entry(e.key()).or_default().push((f, i));
+                }
+            }
+        }
         'names: for name in names {
-            let defs: Vec<(&PropertyFile, usize)> = self
-                .app
-                .property_files
-                .iter()
-                .filter(|f| !f.secure && f.loaded && !in_test_sources(&f.path))
-                .flat_map(|f| {
-                    f.entries
-                        .iter()
-                        .enumerate()
-                        // An environment that already reads it as
-                        // `${secure::name}` is done: the others still move.
-                        .filter(|(_, e)| e.key() == name && !reads_itself_securely(e.value(), name))
-                        .map(move |(i, _)| (f, i))
-                })
-                .collect();
+            let defs: Vec<(&PropertyFile, usize)> = definitions.remove(name).unwrap_or_default();
             // The name moves whole or not at all (the references read it
             // with `secure::` in every environment, or in none), so a name
             // left lists every definition it leaves in clear (an empty one
@@ -720,7 +757,9 @@ impl Moving<'_> {
             // Read elsewhere as a plain property (another property's value,
             // a DataWeave script's `p('name')`): after the move that name
             // would not exist there.
-            let readers = plain_readers(self.app, name);
+            let readers = plain_readers
+                .get_or_insert_with(|| PlainReaders::of(self.app))
+                .of_name(name);
             if !readers.is_empty() {
                 skip(
                     plan,
