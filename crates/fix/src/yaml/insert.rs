@@ -282,6 +282,10 @@ impl Growing {
             .take_while(|&j| self.line(j).trim() != "---")
             .find(|&j| self.infos[j].key.is_some());
         let closes = next_key.is_none_or(|j| least_new.is_none_or(|m| self.infos[j].indent <= m));
+        // Lines read again may have other keys, so the paths are found
+        // afresh. (An insertion point ends a block, so the next key line is
+        // no deeper and `closes` holds for every text the tests try: the
+        // check makes an unforeseen layout cost a reading, not a wrong path.)
         if reread || !closes || self.infos[first..first + added].iter().any(|i| i.in_scalar) {
             self.paths
                 .splice(first..first, std::iter::repeat_n(None, added));

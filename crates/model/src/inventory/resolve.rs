@@ -125,7 +125,7 @@ impl<'a> Resolved<'a> {
 }
 
 /// How deep definitions may read each other. A definition that reads
-/// itself is cut where it recurs (`expanding`); this bounds what that does
+/// itself is cut where it recurs ([`Expanding`]); this bounds what that does
 /// not see (a nested name built through itself), and chains as long as
 /// any real one resolve.
 const MAX_DEPTH: usize = 64;

@@ -93,6 +93,16 @@ impl MuleApp {
                 }
             }
         }
+        // A loop among a lent domain's definitions alone is the domain's:
+        // the domain warns of it once, not each app deployed in it.
+        let domain_own = |m: &PropertySource| match m {
+            PropertySource::File { file, .. } => lent
+                .unwrap_or_default()
+                .iter()
+                .any(|f| std::ptr::eq(f, *file)),
+            PropertySource::Global(_) => false,
+        };
+        cycles.retain(|c| !c.members.iter().all(domain_own));
         cycles.sort_by(|a, b| {
             location_key(a.members[0].location()).cmp(&location_key(b.members[0].location()))
         });
@@ -512,6 +522,19 @@ mod tests {
         app
     }
 
+    /// An app whose file `path` defines `k0` .. `k{n-1}`, each reading the
+    /// next and the last the first.
+    fn ring(n: usize, path: &str) -> MuleApp {
+        let entries: Vec<(String, String)> = (0..n)
+            .map(|i| (format!("k{i}"), format!("${{k{}}}", (i + 1) % n)))
+            .collect();
+        let pairs: Vec<(&str, &str)> = entries
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        app(MuleRuntime::Mule4, vec![file(path, None, false, &pairs)])
+    }
+
     fn warnings(app: &MuleApp) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         app.reference_cycle_warnings(&mut out);
@@ -732,18 +755,7 @@ mod tests {
             "{}",
             found[0].message
         );
-        let entries: Vec<(String, String)> = (0..25)
-            .map(|i| (format!("k{i}"), format!("${{k{}}}", (i + 1) % 25)))
-            .collect();
-        let pairs: Vec<(&str, &str)> = entries
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let app = app(
-            MuleRuntime::Mule4,
-            vec![file("loop.yaml", None, false, &pairs)],
-        );
-        let found = warnings(&app);
+        let found = warnings(&ring(25, "loop.yaml"));
         assert_eq!(found.len(), 1);
         assert!(
             found[0]
@@ -804,23 +816,41 @@ mod tests {
         assert!(known >= 12, "{known}");
     }
 
+    /// A loop among the definitions a domain lends an app is the domain's
+    /// own (it warns of it once): not warned for the app; one through the
+    /// app's definitions and the domain's is.
+    #[test]
+    fn a_loop_of_the_domain_alone_is_left_to_the_domain() {
+        let mut app = app(
+            MuleRuntime::Mule4,
+            vec![file(
+                "app.yaml",
+                None,
+                false,
+                &[("x", "${dx}"), ("y", "${d1}")],
+            )],
+        );
+        app.domain_loan = Some(Box::new(DomainLoan {
+            files: vec![file(
+                "domain.yaml",
+                None,
+                false,
+                &[("d1", "${d2}"), ("d2", "${d1}"), ("dx", "${x}")],
+            )],
+            environments: Default::default(),
+            environment_placeholders: Default::default(),
+        }));
+        assert_eq!(
+            places(&app),
+            ["app.yaml:1 orders: `x` (app.yaml:1) -> `dx` (domain.yaml:3) -> `x`"]
+        );
+    }
+
     /// A chain of 100,000 definitions ending in a loop: walked without
     /// recursion, the loop found once.
     #[test]
     fn a_long_chain_is_walked_without_recursion() {
-        let n = 100_000;
-        let entries: Vec<(String, String)> = (0..n)
-            .map(|i| (format!("k{i}"), format!("${{k{}}}", (i + 1) % n)))
-            .collect();
-        let pairs: Vec<(&str, &str)> = entries
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let app = app(
-            MuleRuntime::Mule4,
-            vec![file("long.yaml", None, false, &pairs)],
-        );
-        let found = warnings(&app);
+        let found = warnings(&ring(100_000, "long.yaml"));
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].line, Some(1));
         assert!(found[0]
