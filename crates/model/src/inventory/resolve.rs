@@ -222,7 +222,9 @@ impl MuleApp {
             .files_in_lookup_order(env)
             .filter(|f| (f.secure && search_secure) || (!f.secure && search_plain))
             .find_map(|file| {
-                let entry = file.entries.iter().rev().find(|e| e.has_key(name, hash))?;
+                let entry = self
+                    .key_index
+                    .last_with_key(&self.property_files, file, name, hash)?;
                 Some(PropertySource::File { file, entry })
             });
         if found.is_some() {

@@ -276,7 +276,7 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
 /// ([`app_pass_diagnostics`]), and the redactor's secrets were collected
 /// before.
 fn drop_what_facts_replace(app: &mut MuleApp) {
-    app.property_files = Default::default();
+    app.drop_property_files();
     app.property_order = Default::default();
     app.global_properties = Default::default();
     app.environments = Default::default();

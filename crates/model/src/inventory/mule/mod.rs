@@ -7,6 +7,7 @@ mod deployment;
 mod domain;
 mod http;
 mod key_facts;
+mod key_index;
 mod plugin;
 mod properties;
 mod reference_cycles;
@@ -213,6 +214,9 @@ pub struct MuleApp {
     /// [`Inventory::lend_plugin_configurations`]: crate::Inventory::lend_plugin_configurations
     #[serde(skip)]
     pub plugin_loan: Option<Box<PluginLoan>>,
+    /// The large property files' entries by key, for lookups.
+    #[serde(skip)]
+    pub(crate) key_index: key_index::KeyIndex,
     /// What the whole scan reads of a compact app's connections, computed
     /// as it is read ([`AppScanFacts`]); `None` for an app kept whole (a
     /// domain, a member of one, a Mule plugin, an app importing
@@ -226,6 +230,13 @@ impl MuleApp {
     pub fn in_spring_beans_file(&self, attr: &XmlAttribute) -> bool {
         let path = attr.value.location.path.as_str();
         self.spring_bean_files.iter().any(|f| f == path)
+    }
+
+    /// Drops the property files and what is kept to look names up in them
+    /// (a compact app once its facts are worked out).
+    pub fn drop_property_files(&mut self) {
+        self.property_files = Default::default();
+        self.key_index.clear();
     }
 
     pub fn new(name: impl Into<String>, root: impl Into<String>, runtime: MuleRuntime) -> Self {
@@ -270,6 +281,7 @@ impl MuleApp {
             default_environment: None,
             domain_loan: None,
             plugin_loan: None,
+            key_index: Default::default(),
             scan_facts: None,
         }
     }
