@@ -55,38 +55,35 @@ impl KeyIndex {
         name: &str,
         hash: u32,
     ) -> Option<&'a PropertyEntry> {
-        if file.entries.len() < INDEXED_FROM {
-            return file.entries.iter().rev().find(|e| e.has_key(name, hash));
+        let indexed = if file.entries.len() < INDEXED_FROM {
+            None
+        } else {
+            self.indexed(files, file, hash)
+        };
+        match indexed {
+            Some(candidates) => candidates
+                .iter()
+                .map(|&i| &file.entries[i as usize])
+                .find(|e| e.has_key(name, hash)),
+            None => file.entries.iter().rev().find(|e| e.has_key(name, hash)),
         }
-        self.indexed(files, file, name, hash)
     }
 
-    /// [`KeyIndex::last_with_key`] in a large file (out of line: the small
-    /// files' walk stays as compact as it was).
+    /// The entries of a large `file` whose key hash is `hash`, last first;
+    /// `None` when the index does not know the file as it is (out of line:
+    /// the small files' walk stays as compact as it was).
     #[inline(never)]
-    fn indexed<'a>(
-        &self,
-        files: &[PropertyFile],
-        file: &'a PropertyFile,
-        name: &str,
-        hash: u32,
-    ) -> Option<&'a PropertyEntry> {
-        let walk = || file.entries.iter().rev().find(|e| e.has_key(name, hash));
+    fn indexed(&self, files: &[PropertyFile], file: &PropertyFile, hash: u32) -> Option<&[u32]> {
         let index = self.0.get_or_init(|| Box::new(Files::of(files)));
-        match index.by_file.get(&(file as *const PropertyFile as usize)) {
-            Some(keys)
-                if keys.entries_at == file.entries.as_ptr() as usize
+        let keys = index
+            .by_file
+            .get(&(file as *const PropertyFile as usize))
+            .filter(|keys| {
+                keys.entries_at == file.entries.as_ptr() as usize
                     && keys.len == file.entries.len()
-                    && keys.path == file.path.as_str() =>
-            {
-                let candidates = keys.by_hash.get(&hash)?;
-                candidates
-                    .iter()
-                    .map(|&i| &file.entries[i as usize])
-                    .find(|e| e.has_key(name, hash))
-            }
-            _ => walk(),
-        }
+                    && keys.path == file.path.as_str()
+            })?;
+        Some(keys.by_hash.get(&hash).map_or(&[], Vec::as_slice))
     }
 
     /// Forgets the index (its files are gone, or go).

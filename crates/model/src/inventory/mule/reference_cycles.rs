@@ -14,6 +14,7 @@ use crate::finding::Diagnostic;
 use crate::inventory::resolve::PropertySource;
 use crate::inventory::Inventory;
 use crate::location::Location;
+use crate::path_text::file_name;
 
 use super::{MuleApp, MuleRuntime, PropertyFile};
 
@@ -217,17 +218,16 @@ fn reads_a_reference(raw: &str) -> bool {
     })
 }
 
-fn file_name(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
-}
-
 fn location_key(l: &Location) -> (&str, u32, u32) {
     (l.path.as_str(), l.line, l.column)
 }
 
 /// The definition of each name in one environment, as
 /// [`MuleApp::lookup`] finds it, made once so that a pass over every
-/// definition stays linear in their number.
+/// definition stays linear in their number. Not `lookup` itself: it walks
+/// global-properties and a lent domain's files (its key index covers large
+/// property files only), and 20,000 global-properties reading each other
+/// took 0.81 s through it against 0.04 s here.
 struct Definitions<'a> {
     plain: HashMap<&'a str, PropertySource<'a>>,
     secure: HashMap<&'a str, PropertySource<'a>>,
