@@ -99,13 +99,17 @@ pub(crate) fn byte_col(line: &str, col: u32) -> usize {
 /// Byte offset in `text` of 1-based `line`:`col` (a column past the line's end is its
 /// end), or `None` for a line the text does not have.
 pub(crate) fn offset_at(text: &str, line: u32, col: u32) -> Option<usize> {
-    let lines = Lines::new(text);
+    offset_in(&Lines::new(text), line, col)
+}
+
+/// [`offset_at`] in a text whose lines were found before.
+pub(crate) fn offset_in(lines: &Lines<'_>, line: u32, col: u32) -> Option<usize> {
     let n = line as usize;
     if n == 0 || n > lines.len() {
         return None;
     }
     let content = lines.content(n);
-    Some(content.start + byte_col(&text[content.clone()], col))
+    Some(content.start + byte_col(&lines.text[content.clone()], col))
 }
 
 /// Applies non-overlapping replacements given on the original text.

@@ -6,7 +6,7 @@ use std::ops::Range;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-use crate::text::{eol, indent_of, offset_at};
+use crate::text::indent_of;
 
 /// An attribute of the element, as written.
 pub(super) struct Attr {
@@ -44,15 +44,16 @@ impl Element {
 
     /// The start tag of the new element: `groups` of new attributes, one group a
     /// line, then the `kept` ones, continued with the original's continuation
-    /// indentation (or the element's, one level deeper).
+    /// indentation (or the element's, one level deeper); `nl`: the file's line
+    /// ending ([`crate::text::eol`]).
     pub(super) fn new_start_tag(
         &self,
         text: &str,
+        nl: &str,
         name: &str,
         groups: &[Vec<(String, String)>],
         kept: &[(String, String)],
     ) -> String {
-        let nl = eol(text);
         let line_start = text[..self.start_tag.start]
             .rfind('\n')
             .map_or(0, |i| i + 1);
@@ -103,11 +104,11 @@ impl Element {
     }
 }
 
-/// The element named `qname` whose start tag is at `line`:`col` (1-based), read with
+/// The element named `qname` whose start tag is at byte `at` of `text` (the
+/// place the readers give, found with [`crate::text::offset_at`]), read with
 /// quick-xml from there: its tags' places, attributes as written and children.
-pub(super) fn element_at(text: &str, line: u32, col: u32, qname: &str) -> Option<Element> {
-    let at = offset_at(text, line, col)?;
-    if !text[at..].starts_with(&format!("<{qname}")) {
+pub(super) fn element_at(text: &str, at: usize, qname: &str) -> Option<Element> {
+    if !text.get(at..)?.starts_with(&format!("<{qname}")) {
         return None;
     }
     let mut reader = Reader::from_str(&text[at..]);
@@ -181,6 +182,12 @@ fn push_child(children: &mut Vec<String>, name: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::{eol, offset_at};
+
+    /// The element at `line`:`col`, as a switch finds it.
+    fn element_at(text: &str, line: u32, col: u32, qname: &str) -> Option<Element> {
+        super::element_at(text, offset_at(text, line, col)?, qname)
+    }
 
     #[test]
     fn elements() {
@@ -195,6 +202,7 @@ mod tests {
         assert_eq!(e.attr("b").unwrap().written(), "b='\"2\"'");
         let tag = e.new_start_tag(
             t,
+            eol(t),
             "x:jwt-connection",
             &[
                 vec![("k".into(), "v".into()), ("l".into(), "w".into())],
@@ -213,6 +221,7 @@ mod tests {
         assert!(e.self_closing && e.close_name.is_none());
         let tag = e.new_start_tag(
             t,
+            eol(t),
             "x:j",
             &[
                 vec![("k".into(), "v".into())],

@@ -34,22 +34,21 @@
 //! and a Mule plugin's (the apps importing it set its properties: switching it alone
 //! would leave them reading properties nothing defines).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
-use intguard_model::expr::placeholders;
-use intguard_model::{
-    AuthClass, Finding, GlobalProperty, Inventory, MuleApp, MuleRuntime, SalesforceConnection,
-};
+use intguard_model::{AuthClass, Finding, Inventory, MuleApp, MuleRuntime, SalesforceConnection};
 
 use crate::secrets::in_test_sources;
 use crate::secrets::workspace::Workspace;
 use crate::{FixError, Masking, Plan};
 
+use index::{AppIndex, AppReads};
 use switch::{Failure, Switch};
 use unused::{report_unused, Pending, Unused};
 
 mod element;
+mod index;
 mod login;
 mod switch;
 mod unused;
@@ -174,17 +173,26 @@ pub fn plan_jwt(
     };
     let mut ws = Workspace::for_command(COMMAND);
     let ig101: Vec<&Finding> = findings.iter().filter(|f| f.rule == "IG101").collect();
+    // The first IG101 finding at each place.
+    let mut at_place: HashMap<(&str, u32), usize> = HashMap::new();
+    for (i, f) in ig101.iter().enumerate() {
+        at_place
+            .entry((f.location.path.as_str(), f.location.line))
+            .or_insert(i);
+    }
     let mut matched: BTreeSet<usize> = BTreeSet::new();
     // Property entries planned per file, so that a name is added once.
     let mut added: BTreeSet<(String, String)> = BTreeSet::new();
     // The switched connections' password settings, told once every switch is
     // planned: a setting another switched connection read is no longer read.
     let mut pending: Vec<Pending> = Vec::new();
+    // How each YAML file given properties writes its keys.
+    let mut styles = HashMap::new();
     for app in &inventory.apps {
+        // Made at the app's first connection to switch.
+        let mut index: Option<AppIndex> = None;
         for conn in &app.salesforce_connections {
-            let Some(i) = ig101.iter().position(|f| {
-                f.location.path == conn.location.path && f.location.line == conn.location.line
-            }) else {
+            let Some(&i) = at_place.get(&(conn.location.path.as_str(), conn.location.line)) else {
                 continue;
             };
             matched.insert(i);
@@ -204,6 +212,8 @@ pub fn plan_jwt(
                 out: &mut out,
                 added: &mut added,
                 pending: &mut pending,
+                index: index.get_or_insert_with(|| AppIndex::new(app)),
+                styles: &mut styles,
                 user_property: None,
             };
             match switch.plan() {
@@ -230,8 +240,23 @@ pub fn plan_jwt(
             .push(p.start_tag.clone());
     }
     let mut unused: Vec<Unused> = Vec::new();
+    let mut settings = HashMap::new();
+    // The pending connections come app by app: what each app reads is found
+    // at its first.
+    let mut app_reads: Option<(&MuleApp, AppIndex, AppReads)> = None;
     for p in &pending {
-        report_unused(&mut ws, &mut out, &mut unused, p, &rewritten);
+        if !app_reads
+            .as_ref()
+            .is_some_and(|(a, _, _)| std::ptr::eq(*a, p.app))
+        {
+            app_reads = Some((
+                p.app,
+                AppIndex::new(p.app),
+                unused::reads_after(&mut ws, p.app, &rewritten),
+            ));
+        }
+        let (_, index, reads) = app_reads.as_ref().expect("set above");
+        report_unused(&mut out, &mut unused, &mut settings, p, index, reads);
     }
     out.unused.extend(unused.iter().map(|u| match u {
         Unused::Literal(line) => line.clone(),
@@ -317,33 +342,25 @@ fn why_not_switched(
     None
 }
 
-/// The app's own `<global-property>` named `name` (not in test sources).
-fn global_property<'a>(app: &'a MuleApp, name: &str) -> Option<&'a GlobalProperty> {
-    app.global_properties
-        .iter()
-        .find(|g| g.name == name && !in_test_sources(&g.location.path))
-}
-
-/// Whether `text` (XML as written, or a property's value) reads property `name`:
-/// `${name}`, `${secure::name}`, `p('name')`, `Mule::p(&quot;name&quot;)` ...
-fn reads(text: &str, name: &str) -> bool {
-    text.contains(name)
-        && placeholders(&login::decode_quotes(text))
-            .iter()
-            .any(|p| p.name == name)
-}
-
 /// Checks a written fix: each switched connection reads, in the inventory read
 /// again, as a `jwt-connection` (certificate login) with the same principal.
 pub fn verify_jwt(after: &Inventory, switched: &[Switched]) -> Vec<String> {
     let mut problems = Vec::new();
+    // The first connection by app root, configuration name and path.
+    let mut connections: HashMap<(&str, &str, &str), &SalesforceConnection> = HashMap::new();
+    for a in &after.apps {
+        for c in &a.salesforce_connections {
+            connections
+                .entry((
+                    a.root.as_str(),
+                    c.config_name.as_str(),
+                    c.location.path.as_str(),
+                ))
+                .or_insert(c);
+        }
+    }
     for s in switched {
-        let conn = after
-            .apps
-            .iter()
-            .filter(|a| a.root == s.app_root)
-            .flat_map(|a| &a.salesforce_connections)
-            .find(|c| c.config_name == s.config_name && c.location.path == s.path.as_str());
+        let conn = connections.get(&(s.app_root.as_str(), s.config_name.as_str(), s.path.as_str()));
         let Some(conn) = conn else {
             problems.push(format!("{}: `{}` not found", s.path, s.config_name));
             continue;

@@ -1,7 +1,7 @@
 //! One connection's switch: the new start tag, the properties it reads (in each
 //! property file's own syntax, or as global properties), and what it leaves.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
 use intguard_model::expr::placeholders;
@@ -9,17 +9,17 @@ use intguard_model::{GlobalProperty, MuleApp, PropertyFile, PropertyFormat, Sale
 
 use crate::secrets::workspace::Workspace;
 use crate::secrets::{first_names, in_test_sources, setup, targets, SecretsOptions};
-use crate::text::{eol, indent_of, Lines};
+use crate::text::indent_of;
 use crate::xml::escape_attr;
 use crate::FixError;
 
 use super::element::{element_at, Element};
+use super::index::{AppIndex, YamlStyle};
 use super::login::{decode_quotes, login_settings, single_reference};
 use super::unused::Pending;
 use super::{
-    applies_to_every_kind, global_property, JwtOptions, JwtPlan, Switched,
-    CONSUMER_KEY_PLACEHOLDER, DROPPED, ENCRYPTED_PASSWORD_PLACEHOLDER, KEYSTORE_PLACEHOLDER,
-    PASSWORD_PLACEHOLDER, WRITTEN,
+    applies_to_every_kind, JwtOptions, JwtPlan, Switched, CONSUMER_KEY_PLACEHOLDER, DROPPED,
+    ENCRYPTED_PASSWORD_PLACEHOLDER, KEYSTORE_PLACEHOLDER, PASSWORD_PLACEHOLDER, WRITTEN,
 };
 
 /// One connection's switch being planned.
@@ -31,38 +31,12 @@ pub(super) struct Switch<'a, 'b> {
     pub(super) out: &'b mut JwtPlan,
     pub(super) added: &'b mut BTreeSet<(String, String)>,
     pub(super) pending: &'b mut Vec<Pending<'a>>,
+    /// The app's property definitions, by name.
+    pub(super) index: &'b AppIndex<'a>,
+    /// How each YAML file given properties writes its keys, by path.
+    pub(super) styles: &'b mut HashMap<String, YamlStyle>,
     /// The property the username reads (`${name}`), once known.
     pub(super) user_property: Option<String>,
-}
-
-/// Whether a YAML file writes its keys dotted (`sfdc.username: ...`) rather than
-/// nested: it writes `user_property` so, or it nests nothing and writes a dotted key.
-fn dotted_style(text: &str, user_property: Option<&str>) -> bool {
-    let key_of = |line: &str| -> Option<String> {
-        let t = line.trim_start();
-        if t.starts_with('#') || t.starts_with('-') {
-            return None;
-        }
-        let (key, _) = t.split_once(':')?;
-        Some(key.trim().trim_matches(['"', '\'']).to_string())
-    };
-    if let Some(name) = user_property.filter(|n| n.contains('.')) {
-        if text.lines().any(|l| key_of(l).as_deref() == Some(name)) {
-            return true;
-        }
-    }
-    let mut any_dotted = false;
-    for l in text.lines() {
-        let t = l.trim_end();
-        if t.trim_start().starts_with('#') || t.is_empty() {
-            continue;
-        }
-        if t.ends_with(':') {
-            return false;
-        }
-        any_dotted |= key_of(t).is_some_and(|k| k.contains('.'));
-    }
-    any_dotted
 }
 
 /// Why a connection's switch was not planned: a reason to leave it (listed), or
@@ -117,13 +91,11 @@ impl<'a> Switch<'a, '_> {
             .ws
             .text(&path)?
             .ok_or_else(|| format!("{path}: not found"))?;
-        let element = element_at(
-            &text,
-            conn.location.line,
-            conn.location.column,
-            &conn.element,
-        )
-        .ok_or("the element is not where it was read: run the scan again")?;
+        let element = self
+            .ws
+            .offset_at(&path, conn.location.line, conn.location.column)?
+            .and_then(|at| element_at(&text, at, &conn.element))
+            .ok_or("the element is not where it was read: run the scan again")?;
         let username = element
             .attr("username")
             .ok_or("no username attribute: nothing to use as the JWT principal")?;
@@ -167,14 +139,14 @@ impl<'a> Switch<'a, '_> {
         // literal or `${secure::...}` username: see [`Placement`].
         let placement = match &user_ref {
             Some((name, false)) => Placement::Files(
-                app.property_files
-                    .iter()
-                    .filter(|f| plain_loaded(f) && f.entries.iter().any(|e| e.key() == name))
-                    .map(|f| f.path.to_string())
+                self.index
+                    .files_defining(name)
+                    .filter(|(f, _)| plain_loaded(f))
+                    .map(|(f, _)| f.path.to_string())
                     .collect(),
             ),
-            Some((name, true)) => beside_secure(app, name, &element),
-            None if literal => for_literal(app, &element),
+            Some((name, true)) => beside_secure(app, self.index, name, &element),
+            None if literal => for_literal(app, self.index, &element),
             None => Placement::Files(Vec::new()),
         };
         // consumerKey and keyStore read from the secure files (`${secure::...}`).
@@ -228,7 +200,7 @@ impl<'a> Switch<'a, '_> {
         // A username set by a `<global-property>` (no property file): the new
         // properties become global properties next to it.
         let user_global = match &user_ref {
-            Some((name, false)) if plain_targets.is_empty() => global_property(app, name),
+            Some((name, false)) if plain_targets.is_empty() => self.index.global(name),
             _ => None,
         };
         let store_password = if secure {
@@ -303,7 +275,8 @@ impl<'a> Switch<'a, '_> {
             Some((p, _)) => format!("{p}:jwt-connection"),
             None => "jwt-connection".to_string(),
         };
-        let start_tag = element.new_start_tag(&text, &new_name, &groups, &kept);
+        let nl = self.ws.eol(&path)?;
+        let start_tag = element.new_start_tag(&text, nl, &new_name, &groups, &kept);
         let mut edits: Vec<(Range<usize>, String)> = vec![(element.start_tag.clone(), start_tag)];
         if let Some(close) = &element.close_name {
             edits.push((close.clone(), new_name.clone()));
@@ -464,7 +437,6 @@ impl<'a> Switch<'a, '_> {
     /// `prefix`). A URL they cannot be derived from leaves them to their defaults, with a
     /// note.
     fn login(&mut self, element: &Element, oauth: bool, prefix: &str) -> Login<'a> {
-        let app = self.app;
         let conn = self.conn;
         let path = conn.location.path.as_str();
         let (login_attr, keep_token_endpoint) = if oauth {
@@ -504,20 +476,15 @@ impl<'a> Switch<'a, '_> {
                         .push(leave("is not an https:// Salesforce URL intguard can read")),
                 }
             } else if let Some((name, false)) = single_reference(&raw) {
-                let files: Vec<_> = app
-                    .property_files
-                    .iter()
-                    .filter(|f| f.loaded && !f.secure && !in_test_sources(&f.path))
-                    .filter_map(|f| {
-                        f.entries
-                            .iter()
-                            .find(|e| e.key() == name)
-                            .map(|e| (f.path.to_string(), e.value().to_string()))
-                    })
+                let files: Vec<_> = self
+                    .index
+                    .files_defining(&name)
+                    .filter(|(f, _)| f.loaded && !f.secure && !in_test_sources(&f.path))
+                    .map(|(f, d)| (f.path.to_string(), f.entries[d.first].value().to_string()))
                     .collect();
                 // Set by a `<global-property>` instead (no property file): its
                 // value, the properties derived going next to it (`""`: no file).
-                let url_global = global_property(app, &name).filter(|_| files.is_empty());
+                let url_global = self.index.global(&name).filter(|_| files.is_empty());
                 let files = match url_global {
                     Some(gp) if placeholders(&gp.value.raw).is_empty() => {
                         vec![(String::new(), gp.value.raw.clone())]
@@ -603,13 +570,9 @@ impl<'a> Switch<'a, '_> {
     /// leaving out the names it defines already.
     fn add_properties(&mut self, path: &str, props: Vec<NewProperty>) -> Result<(), FixError> {
         let format = property_format(path);
-        let existing: BTreeSet<&str> = self
-            .app
-            .property_files
-            .iter()
-            .filter(|f| f.path == path)
-            .flat_map(|f| f.entries.iter().map(|e| e.key()))
-            .collect();
+        let index = self.index;
+        // A file of that path defines the name.
+        let existing = |name: &str| index.files_defining(name).any(|(f, _)| f.path == path);
         // Another loaded file of the same kind, read whenever this one is (one of
         // them is every environment's, or both are the same environment's): its
         // definition is what the connection reads already, or would be shadowed
@@ -617,10 +580,11 @@ impl<'a> Switch<'a, '_> {
         let this = self.app.property_files.iter().find(|f| f.path == path);
         let elsewhere = |name: &str| -> Option<String> {
             let this = this?;
-            self.app
-                .property_files
-                .iter()
-                .filter(|f| {
+            index
+                .files_defining(name)
+                .filter(|(_, d)| d.read)
+                .map(|(f, _)| f)
+                .find(|f| {
                     f.path != path
                         && f.loaded
                         && f.secure == this.secure
@@ -629,7 +593,6 @@ impl<'a> Switch<'a, '_> {
                             || this.environment.is_none()
                             || f.environment == this.environment)
                 })
-                .find(|f| f.entries.iter().any(|e| e.key() == name && !e.is_unread()))
                 .map(|f| f.path.to_string())
         };
         let mut names = Vec::new();
@@ -640,7 +603,7 @@ impl<'a> Switch<'a, '_> {
         // file defines already: (file, property), added once this file is done.
         let mut for_lacking: BTreeMap<String, Vec<NewProperty>> = BTreeMap::new();
         for p in props {
-            if existing.contains(p.name.as_str()) {
+            if existing(&p.name) {
                 if self.added.insert((path.to_string(), p.name.clone())) {
                     kept.push(p.name);
                 }
@@ -649,7 +612,7 @@ impl<'a> Switch<'a, '_> {
             // A `<global-property>` of that name: a property file's entry
             // would override it or be dead (which Mule reads first is not in
             // intguard's reference); either way it is not added.
-            let set_globally = global_property(self.app, &p.name).map(|g| {
+            let set_globally = index.global(&p.name).map(|g| {
                 format!(
                     "the <global-property> at {}:{}",
                     g.location.path, g.location.line
@@ -660,14 +623,14 @@ impl<'a> Switch<'a, '_> {
                     // Defined by one environment's file only: the others'
                     // own files get it (a value to fill in), and an
                     // environment with no file of its own is named.
-                    let missing = if set_globally_or_common(self.app, &p.name, this) {
+                    let missing = if set_globally_or_common(index, &p.name, this) {
                         String::new()
                     } else {
                         let lacking: Vec<&str> = self
                             .app
                             .environments
                             .iter()
-                            .filter(|env| !defined_in(self.app, &p.name, env, this))
+                            .filter(|env| !defined_in(index, &p.name, env, this))
                             .map(String::as_str)
                             .collect();
                         let mut added_to = Vec::new();
@@ -731,11 +694,13 @@ impl<'a> Switch<'a, '_> {
         if inserts.is_empty() {
             return Ok(());
         }
-        let dotted = format == PropertyFormat::Yaml
-            && self
-                .ws
-                .text(path)?
-                .is_some_and(|t| dotted_style(&t, self.user_property.as_deref()));
+        let dotted = format == PropertyFormat::Yaml && {
+            if !self.styles.contains_key(path) {
+                let style = YamlStyle::of(self.ws.text(path)?.as_deref().unwrap_or(""));
+                self.styles.insert(path.to_string(), style);
+            }
+            self.styles[path].dotted(self.user_property.as_deref())
+        };
         let work = self.ws.file(path)?;
         work.format = Some(format);
         work.dotted_yaml |= dotted;
@@ -759,14 +724,12 @@ impl<'a> Switch<'a, '_> {
         let Some(text) = self.ws.text(&path)? else {
             return Err(FixError(format!("{path}: not found")));
         };
-        let lines = Lines::new(&text);
         let n = gp.location.line as usize;
-        if n == 0 || n > lines.len() {
+        let Some(start) = self.ws.offset_at(&path, gp.location.line, 1)? else {
             return Err(FixError(format!(
                 "{path}:{n}: the <global-property> is not where it was read: run the scan again"
             )));
-        }
-        let start = lines.content(n).start;
+        };
         // The end of the line where the element ends.
         let close = text[start..]
             .find("/>")
@@ -785,19 +748,20 @@ impl<'a> Switch<'a, '_> {
         let at = text[close..]
             .find(['\r', '\n'])
             .map_or(text.len(), |i| close + i);
-        let line = lines.get(n);
+        // The line's text, without its line ending (as `Lines::get`).
+        let line = text[start..]
+            .split('\n')
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches(['\n', '\r']);
         let indent = &line[..indent_of(line)];
-        let nl = eol(&text);
+        let nl = self.ws.eol(&path)?;
         let mut insert = String::new();
         let mut names = Vec::new();
         let mut placeholders = Vec::new();
         for p in props {
-            if global_property(self.app, &p.name).is_some()
-                || self
-                    .app
-                    .property_files
-                    .iter()
-                    .any(|f| f.entries.iter().any(|e| e.key() == p.name))
+            if self.index.global(&p.name).is_some()
+                || self.index.is_defined(&p.name)
                 || !self.added.insert((path.clone(), p.name.clone()))
             {
                 continue;
@@ -923,23 +887,21 @@ fn element_reads(element: &Element) -> BTreeSet<String> {
         .collect()
 }
 
-/// One of `files`: the first by path of those defining a property the connection
-/// reads (where its password or url is set), or else of all.
+/// One of `files` (the app's, with their indices): the first by path of those
+/// defining a property the connection reads (`reading`: the files defining
+/// one, where its password or url is set), or else of all.
 fn choose<'f>(
-    files: impl Iterator<Item = &'f PropertyFile>,
-    reads: &BTreeSet<String>,
+    files: impl Iterator<Item = (usize, &'f PropertyFile)>,
+    reading: &HashSet<usize>,
 ) -> Option<&'f PropertyFile> {
-    files.min_by_key(|f| {
-        (
-            !f.entries.iter().any(|e| reads.contains(e.key())),
-            f.path.to_string(),
-        )
-    })
+    files
+        .min_by_key(|(i, f)| (!reading.contains(i), f.path.to_string()))
+        .map(|(_, f)| f)
 }
 
 /// One plain file of each environment of the app (by [`choose`]), in the
 /// environments' order.
-fn per_environment(app: &MuleApp, reads: &BTreeSet<String>) -> Vec<String> {
+fn per_environment(app: &MuleApp, reading: &HashSet<usize>) -> Vec<String> {
     let envs: BTreeSet<&str> = app
         .property_files
         .iter()
@@ -951,8 +913,9 @@ fn per_environment(app: &MuleApp, reads: &BTreeSet<String>) -> Vec<String> {
             choose(
                 app.property_files
                     .iter()
-                    .filter(|f| plain_loaded(f) && f.environment.as_deref() == Some(env)),
-                reads,
+                    .enumerate()
+                    .filter(|(_, f)| plain_loaded(f) && f.environment.as_deref() == Some(env)),
+                reading,
             )
         })
         .map(|f| f.path.to_string())
@@ -961,18 +924,19 @@ fn per_environment(app: &MuleApp, reads: &BTreeSet<String>) -> Vec<String> {
 
 /// A literal username's files: the plain file every environment loads, or else
 /// one of each environment's.
-fn for_literal(app: &MuleApp, element: &Element) -> Placement {
-    let reads = element_reads(element);
+fn for_literal(app: &MuleApp, index: &AppIndex<'_>, element: &Element) -> Placement {
+    let reading = index.files_defining_any(&element_reads(element));
     let common = choose(
         app.property_files
             .iter()
-            .filter(|f| plain_loaded(f) && f.environment.is_none()),
-        &reads,
+            .enumerate()
+            .filter(|(_, f)| plain_loaded(f) && f.environment.is_none()),
+        &reading,
     );
     match common {
         Some(f) => Placement::Common(vec![f.path.to_string()]),
         None => {
-            let files = per_environment(app, &reads);
+            let files = per_environment(app, &reading);
             if files.is_empty() {
                 Placement::Files(Vec::new())
             } else {
@@ -984,17 +948,12 @@ fn for_literal(app: &MuleApp, element: &Element) -> Placement {
 
 /// A `${secure::name}` username's files: the plain file of each secure file's
 /// environment that defines it, or those secure files themselves.
-fn beside_secure(app: &MuleApp, name: &str, element: &Element) -> Placement {
-    let reads = element_reads(element);
-    let secure: Vec<&PropertyFile> = app
-        .property_files
-        .iter()
-        .filter(|f| {
-            f.loaded
-                && f.secure
-                && !in_test_sources(&f.path)
-                && f.entries.iter().any(|e| e.key() == name)
-        })
+fn beside_secure(app: &MuleApp, index: &AppIndex<'_>, name: &str, element: &Element) -> Placement {
+    let reading = index.files_defining_any(&element_reads(element));
+    let secure: Vec<&PropertyFile> = index
+        .files_defining(name)
+        .map(|(f, _)| f)
+        .filter(|f| f.loaded && f.secure && !in_test_sources(&f.path))
         .collect();
     if secure.is_empty() {
         return Placement::Files(Vec::new());
@@ -1005,8 +964,9 @@ fn beside_secure(app: &MuleApp, name: &str, element: &Element) -> Placement {
             choose(
                 app.property_files
                     .iter()
-                    .filter(|f| plain_loaded(f) && f.environment == s.environment),
-                &reads,
+                    .enumerate()
+                    .filter(|(_, f)| plain_loaded(f) && f.environment == s.environment),
+                &reading,
             )
             .map(|f| f.path.to_string())
         })
@@ -1077,14 +1037,14 @@ fn literal_without_files(conn: &SalesforceConnection, path: &str, props: &[NewPr
 
 /// Whether `name` is set for every environment: by a `<global-property>`, or by
 /// a loaded file of `this`'s kind that every environment loads.
-fn set_globally_or_common(app: &MuleApp, name: &str, this: Option<&PropertyFile>) -> bool {
-    global_property(app, name).is_some()
-        || app.property_files.iter().any(|f| {
-            f.loaded
+fn set_globally_or_common(index: &AppIndex<'_>, name: &str, this: Option<&PropertyFile>) -> bool {
+    index.global(name).is_some()
+        || index.files_defining(name).any(|(f, d)| {
+            d.read
+                && f.loaded
                 && f.environment.is_none()
                 && this.is_none_or(|t| t.secure == f.secure)
                 && !in_test_sources(&f.path)
-                && f.entries.iter().any(|e| e.key() == name && !e.is_unread())
         })
 }
 
@@ -1108,13 +1068,13 @@ fn environment_file<'a>(
 }
 
 /// Whether a loaded file of `this`'s kind defines `name` in environment `env`.
-fn defined_in(app: &MuleApp, name: &str, env: &str, this: Option<&PropertyFile>) -> bool {
-    app.property_files.iter().any(|f| {
-        f.loaded
+fn defined_in(index: &AppIndex<'_>, name: &str, env: &str, this: Option<&PropertyFile>) -> bool {
+    index.files_defining(name).any(|(f, d)| {
+        d.read
+            && f.loaded
             && f.environment.as_deref().is_none_or(|e| e == env)
             && this.is_none_or(|t| t.secure == f.secure)
             && !in_test_sources(&f.path)
-            && f.entries.iter().any(|e| e.key() == name && !e.is_unread())
     })
 }
 
@@ -1158,15 +1118,6 @@ fn written_value(format: PropertyFormat, value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn yaml_styles() {
-        assert!(dotted_style("a: 1\nsf.user: u\n", Some("sf.user")));
-        assert!(!dotted_style("sf:\n  user: u\n", Some("sf.user")));
-        assert!(dotted_style("# c\nsf.pw: x\n", None));
-        assert!(!dotted_style("sf:\n  pw: x\nhttp.port: 1\n", None));
-        assert!(!dotted_style("", None));
-    }
 
     #[test]
     fn written_values() {

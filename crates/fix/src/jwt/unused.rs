@@ -1,7 +1,7 @@
 //! The password settings the switched connections no longer read, told once every
 //! switch is planned.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use intguard_model::expr::placeholders;
@@ -10,7 +10,8 @@ use intguard_model::MuleApp;
 use crate::secrets::in_test_sources;
 use crate::secrets::workspace::Workspace;
 
-use super::{global_property, reads, JwtPlan};
+use super::index::{AppIndex, AppReads};
+use super::JwtPlan;
 
 /// A switched connection's password settings, to tell once every switch is planned.
 pub(super) struct Pending<'a> {
@@ -52,20 +53,13 @@ fn without(text: &str, ranges: &[Range<usize>]) -> String {
     out
 }
 
-/// The property definitions the dropped secret attributes read, now read by
-/// nothing in the app's XML (the start tags `rewritten` read nothing): to delete
-/// after the switch, and to rotate.
-pub(super) fn report_unused(
+/// What `app` reads once the switches are made: its XML as it will be (the
+/// start tags `rewritten` read nothing) and its property definitions.
+pub(super) fn reads_after(
     ws: &mut Workspace,
-    out: &mut JwtPlan,
-    unused: &mut Vec<Unused>,
-    p: &Pending<'_>,
+    app: &MuleApp,
     rewritten: &BTreeMap<&str, Vec<Range<usize>>>,
-) {
-    let app = p.app;
-    let config_name = &p.config_name;
-    let path = &p.path;
-    // The app's XML as it will be: every rewritten start tag left out.
+) -> AppReads {
     let mut xml_texts: Vec<String> = Vec::new();
     for x in app.xml_files.iter().filter(|x| !in_test_sources(x)) {
         if let Some(t) = ws.text(x).ok().flatten() {
@@ -73,6 +67,27 @@ pub(super) fn report_unused(
             xml_texts.push(without(&t, gone));
         }
     }
+    AppReads::new(app, xml_texts.iter().map(String::as_str))
+}
+
+/// Where each setting is in the list of unused ones, by name, attribute and
+/// place, with the configurations it names.
+pub(super) type Settings = HashMap<(String, &'static str, String), (usize, HashSet<String>)>;
+
+/// The property definitions the dropped secret attributes read, now read by
+/// nothing in the app (`reads`, from [`reads_after`]): to delete after the
+/// switch, and to rotate. `settings` finds those listed already.
+pub(super) fn report_unused(
+    out: &mut JwtPlan,
+    unused: &mut Vec<Unused>,
+    settings: &mut Settings,
+    p: &Pending<'_>,
+    index: &AppIndex<'_>,
+    reads: &AppReads,
+) {
+    let app = p.app;
+    let config_name = &p.config_name;
+    let path = &p.path;
     for (attr, raw) in &p.secrets {
         let refs = placeholders(raw);
         if refs.is_empty() {
@@ -85,28 +100,19 @@ pub(super) fn report_unused(
         }
         for r in refs {
             let name = &r.name;
-            let files: Vec<String> = app
-                .property_files
-                .iter()
-                .filter(|f| f.entries.iter().any(|e| e.key() == name))
-                .map(|f| f.path.to_string())
+            let files: Vec<String> = index
+                .files_defining(name)
+                .map(|(f, _)| f.path.to_string())
                 .collect();
             // Read elsewhere: another element of an XML file, another property's value.
-            let elsewhere = xml_texts.iter().any(|t| reads(t, name))
-                // A definition reading itself from the secure files
-                // (`sfdc.password: ${secure::sfdc.password}`) is no reader.
-                || app
-                    .property_files
-                    .iter()
-                    .flat_map(|f| &f.entries)
-                    .any(|e| e.key() != name && reads(e.value(), name));
+            let elsewhere = reads.reads(name);
             let place = if elsewhere {
                 out.notes.push(format!(
                     "{name} ({attr} of `{config_name}`) is still read elsewhere in {}: keep it until that changes too",
                     app.name
                 ));
                 continue;
-            } else if let Some(gp) = global_property(app, name).filter(|_| files.is_empty()) {
+            } else if let Some(gp) = index.global(name).filter(|_| files.is_empty()) {
                 format!(
                     ": set by the <global-property> at {}:{}",
                     gp.location.path, gp.location.line
@@ -116,27 +122,26 @@ pub(super) fn report_unused(
             } else {
                 format!(" in {}", files.join(", "))
             };
-            let same = unused.iter_mut().find_map(|u| match u {
-                Unused::Setting {
-                    name: n,
-                    attr: a,
-                    configs,
-                    place: pl,
-                } if n == name && a == attr && *pl == place => Some(configs),
-                _ => None,
-            });
-            match same {
-                Some(configs) => {
-                    if !configs.contains(config_name) {
-                        configs.push(config_name.clone());
+            match settings.get_mut(&(name.clone(), *attr, place.clone())) {
+                Some((i, named)) => {
+                    if let Unused::Setting { configs, .. } = &mut unused[*i] {
+                        if named.insert(config_name.clone()) {
+                            configs.push(config_name.clone());
+                        }
                     }
                 }
-                None => unused.push(Unused::Setting {
-                    name: name.clone(),
-                    attr,
-                    configs: vec![config_name.clone()],
-                    place,
-                }),
+                None => {
+                    settings.insert(
+                        (name.clone(), *attr, place.clone()),
+                        (unused.len(), HashSet::from([config_name.clone()])),
+                    );
+                    unused.push(Unused::Setting {
+                        name: name.clone(),
+                        attr,
+                        configs: vec![config_name.clone()],
+                        place,
+                    });
+                }
             }
         }
     }

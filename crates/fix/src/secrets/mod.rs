@@ -1079,7 +1079,7 @@ impl Moving<'_> {
                         continue;
                     }
                     let Some(text) = ws.text(x)? else { continue };
-                    if xml::rewrite_refs(&text, secure_names) != text {
+                    if xml::rewrite_refs(&text, secure_names) != *text {
                         plan.actions
                             .push(format!("read the moved properties with secure:: in {x}"));
                         ws.file(x)?.secure_refs.extend(secure_names.iter().cloned());

@@ -3,18 +3,20 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::rc::Rc;
 
 use intguard_model::PropertyFormat;
 
 use super::config::NewConfigLines;
-use crate::text::{apply_edits, ValueSpan};
+use crate::text::{apply_edits, eol, offset_in, Lines, ValueSpan};
 use crate::{json, props, xml, yaml, FileChange, FixError, Plan};
 
 /// Edits collected for one file.
 #[derive(Default)]
 pub(crate) struct FileWork {
-    /// `None`: a new file.
-    pub(crate) original: Option<String>,
+    /// `None`: a new file. Shared: the plans ask for a file's text once per
+    /// edit (a copy each time grew with the edits times the file's size).
+    pub(crate) original: Option<Rc<str>>,
     pub(crate) format: Option<PropertyFormat>,
     pub(crate) replacements: Vec<(Range<usize>, String)>,
     /// Lines (1-based) whose entries are removed.
@@ -33,6 +35,11 @@ pub(crate) struct FileWork {
     pub(crate) artifact_names: Vec<String>,
     /// The original's lines, worked out on the first value located in it.
     layout: Option<Layout>,
+    /// The original's line starts ([`Lines`]), worked out on the first
+    /// place asked for ([`Workspace::offset_at`]).
+    line_starts: Option<Vec<usize>>,
+    /// The original's line ending ([`eol`]), once asked for.
+    eol: Option<&'static str>,
 }
 
 /// A property file's lines (and a YAML file's structure), worked out once
@@ -61,7 +68,7 @@ impl Workspace {
     pub(crate) fn file(&mut self, path: &str) -> Result<&mut FileWork, FixError> {
         if !self.files.contains_key(path) {
             let original = match std::fs::read_to_string(crate::file_at(path)) {
-                Ok(t) => Some(t),
+                Ok(t) => Some(Rc::from(t)),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
                 Err(e) => {
                     return Err(crate::unreadable_text(
@@ -82,8 +89,36 @@ impl Workspace {
         Ok(self.files.get_mut(path).expect("inserted"))
     }
 
-    pub(crate) fn text(&mut self, path: &str) -> Result<Option<String>, FixError> {
+    /// The file's text as read (`None`: no such file).
+    pub(crate) fn text(&mut self, path: &str) -> Result<Option<Rc<str>>, FixError> {
         Ok(self.file(path)?.original.clone())
+    }
+
+    /// The byte offset of 1-based `line` and `col` (in characters, as the
+    /// readers count them: [`crate::text::offset_at`]) in the file as read;
+    /// `None` when there is no such file or place. The file's lines are
+    /// found once for every place asked.
+    pub(crate) fn offset_at(
+        &mut self,
+        path: &str,
+        line: u32,
+        col: u32,
+    ) -> Result<Option<usize>, FixError> {
+        let work = self.file(path)?;
+        let Some(text) = work.original.as_deref() else {
+            return Ok(None);
+        };
+        let starts = work
+            .line_starts
+            .get_or_insert_with(|| Lines::new(text).into_starts());
+        Ok(offset_in(&Lines::with_starts(text, starts), line, col))
+    }
+
+    /// The file's line ending ([`eol`]), `\n` for a file not found.
+    pub(crate) fn eol(&mut self, path: &str) -> Result<&'static str, FixError> {
+        let work = self.file(path)?;
+        let text = work.original.as_deref().unwrap_or("");
+        Ok(*work.eol.get_or_insert_with(|| eol(text)))
     }
 
     /// The value of the property file entry whose key is at `line`:`col`
@@ -112,12 +147,12 @@ impl Workspace {
 
     pub(crate) fn build(self, plan: &mut Plan) -> Result<(), FixError> {
         for (path, work) in self.files {
-            let original = work.original.clone().unwrap_or_default();
+            let original: &str = work.original.as_deref().unwrap_or_default();
             let mut edits = work.replacements.clone();
             let deletes = match work.format {
-                Some(PropertyFormat::Yaml) => yaml::delete_edits(&original, &work.delete_lines),
+                Some(PropertyFormat::Yaml) => yaml::delete_edits(original, &work.delete_lines),
                 Some(PropertyFormat::Properties) => {
-                    props::delete_ranges(&original, &work.delete_lines)
+                    props::delete_ranges(original, &work.delete_lines)
                         .into_iter()
                         .map(|r| (r, String::new()))
                         .collect()
@@ -135,7 +170,7 @@ impl Workspace {
                     .into_iter()
                     .map(|(r, new)| (r.start.max(bom)..r.end.max(bom), new)),
             );
-            let mut text = apply_edits(&original, edits)
+            let mut text = apply_edits(original, edits)
                 .ok_or_else(|| FixError(format!("{path}: overlapping edits")))?;
             if !work.secure_refs.is_empty() {
                 text = xml::rewrite_refs(&text, &work.secure_refs);
@@ -178,7 +213,7 @@ impl Workspace {
             if work.original.as_deref() == Some(text.as_str()) {
                 continue;
             }
-            let masked = work.original.as_ref().map(|o| {
+            let masked = work.original.as_deref().map(|o| {
                 apply_edits(o, work.masks.clone()).unwrap_or_else(|| {
                     // Overlapping masks cannot happen; mask whole lines if they do.
                     "(masked)".to_string()
@@ -186,11 +221,58 @@ impl Workspace {
             });
             plan.changes.push(FileChange {
                 path: crate::file_at(&path),
-                original: work.original,
+                original: work.original.as_deref().map(str::to_string),
                 masked_original: masked,
                 new: text,
             });
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Workspace;
+    use crate::text::{eol, offset_at};
+
+    /// Every place asked of one workspace, in an order that goes back and
+    /// forth, is where [`offset_at`] finds it in the text alone; and so is
+    /// each file's line ending.
+    #[test]
+    fn places_and_line_endings_are_those_of_the_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let texts = [
+            "a\nbc\n\ndef",
+            "\u{feff}<mule>\r\n  <x é=\"ü\"/>\r\n</mule>\r\n",
+            "one line, no end",
+            "",
+            "\n\n\n",
+            "mixed\r\nends\nhere\r",
+        ];
+        let mut ws = Workspace::default();
+        let mut asked = 0;
+        for (i, text) in texts.iter().enumerate() {
+            let path = dir.path().join(format!("f{i}.txt"));
+            std::fs::write(&path, text).unwrap();
+            let path = path.to_str().unwrap();
+            let lines = text.split('\n').count() as u32;
+            let mut places: Vec<(u32, u32)> = (0..=lines + 1)
+                .flat_map(|l| (0..=12).map(move |c| (l, c)))
+                .collect();
+            // Back and forth: later lines first, then earlier ones.
+            places.sort_by_key(|&(l, c)| ((l * 7919 + c * 31) % 101, l, c));
+            for (line, col) in places {
+                assert_eq!(
+                    ws.offset_at(path, line, col).unwrap(),
+                    offset_at(text, line, col),
+                    "{text:?} {line}:{col}"
+                );
+                asked += 1;
+            }
+            assert_eq!(ws.eol(path).unwrap(), eol(text), "{text:?}");
+        }
+        assert!(asked > 300);
+        let missing = dir.path().join("missing.txt");
+        assert_eq!(ws.offset_at(missing.to_str().unwrap(), 1, 1).unwrap(), None);
     }
 }
