@@ -7,7 +7,7 @@
 //! external id field). Nothing else: no View All / Modify All, no system
 //! permission.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use intguard_model::{
     AccessFlags, IntegrationIdentity, Location, ObjectOperation, UnknownUse, UnreadPayload,
@@ -67,7 +67,7 @@ pub struct EditedField {
 }
 
 /// A create / update / upsert whose records' fields are not known.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UnreadWritePlan {
     pub object: String,
     /// Create, edit (an update) or upsert.
@@ -138,38 +138,74 @@ const SYSTEM_FIELDS: &[&str] = &[
     "CurrencyIsoCode",
 ];
 
+/// Names, each once whatever its case (the first spelling met kept), in
+/// the order met: a set of the lower-case names beside the list, as a user's
+/// apps may read hundreds of thousands of fields (comparing each with those
+/// before took time in their square: 26 s for 200,000).
+#[derive(Default)]
+struct Names {
+    list: Vec<String>,
+    seen: HashSet<String>,
+}
+
+impl Names {
+    fn add(&mut self, name: String) {
+        if self.seen.insert(name.to_ascii_lowercase()) {
+            self.list.push(name);
+        }
+    }
+}
+
+/// Items, each once, in the order met.
+struct Distinct<T> {
+    list: Vec<T>,
+    seen: HashSet<T>,
+}
+
+impl<T: Clone + Eq + std::hash::Hash> Distinct<T> {
+    fn new() -> Self {
+        Distinct {
+            list: Vec::new(),
+            seen: HashSet::new(),
+        }
+    }
+
+    fn add(&mut self, item: &T) {
+        if !self.seen.contains(item) {
+            self.seen.insert(item.clone());
+            self.list.push(item.clone());
+        }
+    }
+}
+
 /// The set for a group of identities (one user and its sandbox copies),
 /// named `name`. `None` when their apps use no known object.
 pub(crate) fn derive(ids: &[&IntegrationIdentity], name: &str) -> Option<LeastPrivilegeSet> {
     let mut objects: BTreeMap<String, ObjectGrantPlan> = BTreeMap::new();
-    let mut fields: Vec<String> = Vec::new();
+    let mut fields = Names::default();
     let mut edited_fields: Vec<EditedField> = Vec::new();
     // Lower-case names of `edited_fields`: each once however many writes.
-    let mut edited_seen: std::collections::HashSet<String> = Default::default();
-    let mut standard_written_fields: Vec<String> = Vec::new();
-    let mut unread_writes: Vec<UnreadWritePlan> = Vec::new();
-    let mut standard_fields: Vec<String> = Vec::new();
-    let mut setup_object_fields: Vec<String> = Vec::new();
+    let mut edited_seen: HashSet<String> = Default::default();
+    let mut standard_written_fields = Names::default();
+    let mut unread_writes = Distinct::new();
+    let mut standard_fields = Names::default();
+    let mut setup_object_fields = Names::default();
     let mut left_out: Vec<LeftOut> = Vec::new();
-    let mut not_derived: Vec<UnknownUse> = Vec::new();
-    let mut apps: Vec<String> = Vec::new();
-    let mut usernames: Vec<String> = Vec::new();
+    // Lower-case names of `left_out`'s objects.
+    let mut left_out_seen: HashSet<String> = HashSet::new();
+    let mut not_derived = Distinct::new();
+    let mut apps = Distinct::new();
+    let mut usernames = Names::default();
 
     for id in ids {
         if let Some(u) = &id.username {
-            if !usernames.iter().any(|x| x.eq_ignore_ascii_case(u)) {
-                usernames.push(u.to_string());
-            }
+            usernames.add(u.to_string());
         }
         for a in id.app_names() {
-            if !apps.iter().any(|x| x == a) {
-                apps.push(a.to_string());
-            }
+            apps.add(&a.to_string());
         }
         for u in id.unknown_uses() {
-            if !not_derived.contains(u) {
-                not_derived.push(u.clone());
-            }
+            not_derived.add(u);
         }
         for used in id.objects_used().iter() {
             let reason = if is_custom_metadata_type(&used.object) {
@@ -181,23 +217,14 @@ pub(crate) fn derive(ids: &[&IntegrationIdentity], name: &str) -> Option<LeastPr
                 let read = used.fields.iter();
                 let written = used.written_fields.iter().map(|w| &w.field);
                 for f in read.chain(written).filter(|f| is_custom(f)) {
-                    let qualified = format!("{}.{f}", used.object);
-                    if !setup_object_fields
-                        .iter()
-                        .any(|x| x.eq_ignore_ascii_case(&qualified))
-                    {
-                        setup_object_fields.push(qualified);
-                    }
+                    setup_object_fields.add(format!("{}.{f}", used.object));
                 }
                 Some("a setup object: users read it without object permissions (sharing decides)")
             } else {
                 None
             };
             if let Some(reason) = reason {
-                if !left_out
-                    .iter()
-                    .any(|l| l.object.eq_ignore_ascii_case(&used.object))
-                {
+                if left_out_seen.insert(used.object.to_ascii_lowercase()) {
                     left_out.push(LeftOut {
                         object: used.object.clone(),
                         first_use: used.locations.first().cloned(),
@@ -232,7 +259,6 @@ pub(crate) fn derive(ids: &[&IntegrationIdentity], name: &str) -> Option<LeastPr
             }
             entry.operations.sort();
             for f in &used.fields {
-                let qualified = format!("{}.{f}", used.object);
                 let list = if is_custom(f) {
                     &mut fields
                 } else if SYSTEM_FIELDS.iter().any(|s| s.eq_ignore_ascii_case(f)) {
@@ -240,9 +266,7 @@ pub(crate) fn derive(ids: &[&IntegrationIdentity], name: &str) -> Option<LeastPr
                 } else {
                     &mut standard_fields
                 };
-                if !list.iter().any(|x| x.eq_ignore_ascii_case(&qualified)) {
-                    list.push(qualified);
-                }
+                list.add(format!("{}.{f}", used.object));
             }
             for w in &used.written_fields {
                 let qualified = format!("{}.{}", used.object, w.field);
@@ -256,26 +280,26 @@ pub(crate) fn derive(ids: &[&IntegrationIdentity], name: &str) -> Option<LeastPr
                 } else if !SYSTEM_FIELDS
                     .iter()
                     .any(|s| s.eq_ignore_ascii_case(&w.field))
-                    && !standard_written_fields
-                        .iter()
-                        .any(|x| x.eq_ignore_ascii_case(&qualified))
                 {
-                    standard_written_fields.push(qualified);
+                    standard_written_fields.add(qualified);
                 }
             }
             for u in &used.unread_writes {
-                let plan = UnreadWritePlan {
+                unread_writes.add(&UnreadWritePlan {
                     object: used.object.clone(),
                     operation: u.operation,
                     reason: u.reason,
                     location: u.location.clone(),
-                };
-                if !unread_writes.contains(&plan) {
-                    unread_writes.push(plan);
-                }
+                });
             }
         }
     }
+    let mut fields = fields.list;
+    let mut standard_written_fields = standard_written_fields.list;
+    let mut unread_writes = unread_writes.list;
+    let mut standard_fields = standard_fields.list;
+    let mut setup_object_fields = setup_object_fields.list;
+    let (usernames, apps, not_derived) = (usernames.list, apps.list, not_derived.list);
     // A field both read and set is granted Edit (with Read).
     fields.retain(|f| !edited_seen.contains(&f.to_ascii_lowercase()));
     if objects.is_empty() {

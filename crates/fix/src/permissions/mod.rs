@@ -804,4 +804,92 @@ mod tests {
         assert!(set.fields.is_empty(), "{:?}", set.fields);
         assert_eq!(set.left_out[0].object, "User");
     }
+
+    /// What the apps name again, in another case or another app, is listed
+    /// once, as first spelt: thousands of fields (each read twice), the
+    /// standard fields written, a setup object's fields, the setup object
+    /// itself, the writes whose records are not known, the operations whose
+    /// objects are not known, the apps and the usernames.
+    #[test]
+    fn what_is_named_again_is_listed_once_as_first_spelt() {
+        use intguard_model::{UnreadPayload, UnreadWrite, WrittenField};
+        let n = 3_000;
+        let names = |upper: bool| -> Vec<String> {
+            (0..n)
+                .map(|i| {
+                    let f = format!("Field{i}__c");
+                    if upper {
+                        f.to_ascii_uppercase()
+                    } else {
+                        f
+                    }
+                })
+                .collect()
+        };
+        let unread = UnreadWrite {
+            operation: ObjectOperation::Edit,
+            reason: UnreadPayload::FlowRef,
+            location: at(40),
+        };
+        let uses = |upper: bool, line: u32| {
+            let mut account = used("Account", &[ObjectOperation::Read], line);
+            account.fields = names(upper);
+            account
+                .fields
+                .extend(["Industry", "INDUSTRY"].map(String::from));
+            account.written_fields = ["Phone", "PHONE"]
+                .map(|f| WrittenField {
+                    field: f.into(),
+                    location: at(line),
+                })
+                .to_vec();
+            account.unread_writes = vec![unread.clone(), unread.clone()];
+            let mut user = used(
+                if upper { "USER" } else { "User" },
+                &[ObjectOperation::Read],
+                11,
+            );
+            user.fields = vec!["Region__c".into(), "REGION__C".into()];
+            vec![account, user]
+        };
+        let unknown = UnknownUse {
+            app: "sync".into(),
+            operation: ObjectOperation::Read,
+            reason: UnknownUseReason::ExpressionQuery,
+            relationships: Vec::new(),
+            location: at(30),
+        };
+        let mut inv = Inventory::default();
+        for (username, upper, line) in [
+            ("int.sync@acme.com", false, 10),
+            ("INT.SYNC@acme.com", true, 20),
+            ("int.sync@acme.com.dev", true, 21),
+        ] {
+            let mut id = identity(username, "sync", uses(upper, line));
+            id.unknown_uses_mut().push(unknown.clone());
+            id.unknown_uses_mut().push(unknown.clone());
+            inv.identities.push(id);
+        }
+        let plan = plan_permission_sets(&inv, &PermissionsOptions::default()).unwrap();
+        assert_eq!(plan.sets.len(), 1, "{:?}", plan.skipped);
+        let set = &plan.sets[0];
+        let mut expected: Vec<String> = names(false)
+            .into_iter()
+            .map(|f| format!("Account.{f}"))
+            .collect();
+        expected.sort_by_key(|f| f.to_ascii_lowercase());
+        assert_eq!(set.fields, expected);
+        assert_eq!(set.standard_fields, ["Account.Industry"]);
+        assert_eq!(set.standard_written_fields, ["Account.Phone"]);
+        assert_eq!(set.setup_object_fields, ["User.Region__c"]);
+        let left: Vec<&str> = set.left_out.iter().map(|l| l.object.as_str()).collect();
+        assert_eq!(left, ["User"]);
+        assert_eq!(set.unread_writes.len(), 1);
+        assert_eq!(set.not_derived, [unknown]);
+        assert_eq!(set.apps, ["sync"]);
+        assert_eq!(
+            set.usernames,
+            ["int.sync@acme.com", "int.sync@acme.com.dev"]
+        );
+    }
 }
