@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use intguard_model::vocab::names_a_token_endpoint;
 use intguard_model::{
@@ -328,6 +328,20 @@ impl Rule for PlainHttp {
 
 fn check_app(inventory: &Inventory, app: &MuleApp, out: &mut Vec<Finding>) {
     let configs = RequestConfigs::new(&app.http_requests);
+    // The requests by the place of their own `url`, and those without one by
+    // the config they go through, in the app's order: asked per URL and per
+    // config, a walk of every request took time in the square of their
+    // number (20,000 configs each used once: 2 s).
+    let mut by_url: HashMap<&Location, Vec<&HttpRequestOperation>> = HashMap::new();
+    let mut through_config: HashMap<&str, Vec<&HttpRequestOperation>> = HashMap::new();
+    for op in &app.http_request_operations {
+        match (&op.url, op.config_ref.as_deref()) {
+            (Some(url), _) => by_url.entry(&url.location).or_default().push(op),
+            (None, Some(config)) => through_config.entry(config).or_default().push(op),
+            (None, None) => {}
+        }
+    }
+    let through = |config: &str| through_config.get(config).map_or(&[][..], Vec::as_slice);
     let mut reported_attrs: HashSet<Location> = HashSet::new();
     let mut reported_entries: HashSet<Location> = HashSet::new();
 
@@ -417,15 +431,8 @@ fn check_app(inventory: &Inventory, app: &MuleApp, out: &mut Vec<Finding>) {
         // its own, its config's default headers and parameters, and its
         // config's `<http:authentication>` (the connector authenticates
         // every request through the config, whatever its URL).
-        let requests: Vec<&HttpRequestOperation> = app
-            .http_request_operations
-            .iter()
-            .filter(|op| {
-                op.url
-                    .as_ref()
-                    .is_some_and(|u| u.location == attr.value.location)
-            })
-            .collect();
+        let requests: &[&HttpRequestOperation] =
+            by_url.get(&attr.value.location).map_or(&[], Vec::as_slice);
         let credentials: Vec<&HttpCredential> = requests
             .iter()
             .flat_map(|op| request_credentials(&configs, op))
@@ -544,16 +551,14 @@ fn check_app(inventory: &Inventory, app: &MuleApp, out: &mut Vec<Finding>) {
         let mut origins = Vec::new();
         // A request through the config to a token path (`/oauth2/token`)
         // makes it a token server's, as its host or base path would.
-        let mut sensitive_host = app.http_request_operations.iter().any(|op| {
-            op.url.is_none()
-                && op.config_ref.as_deref() == Some(r.config_name.as_str())
-                && op.path.as_ref().is_some_and(|p| {
-                    names_a_token_endpoint(&p.raw)
-                        || app
-                            .resolve_all(p)
-                            .iter()
-                            .any(|v| v.value.as_deref().is_some_and(names_a_token_endpoint))
-                })
+        let mut sensitive_host = through(&r.config_name).iter().any(|op| {
+            op.path.as_ref().is_some_and(|p| {
+                names_a_token_endpoint(&p.raw)
+                    || app
+                        .resolve_all(p)
+                        .iter()
+                        .any(|v| v.value.as_deref().is_some_and(names_a_token_endpoint))
+            })
         });
         for (env, srcs) in plain_protocol_envs(app, r.protocol.as_ref()) {
             let host = host_in(app, r.host.as_ref(), env.as_deref());
@@ -586,11 +591,8 @@ fn check_app(inventory: &Inventory, app: &MuleApp, out: &mut Vec<Finding>) {
             .default_credentials
             .iter()
             .chain(
-                app.http_request_operations
+                through(&r.config_name)
                     .iter()
-                    .filter(|op| {
-                        op.url.is_none() && op.config_ref.as_deref() == Some(r.config_name.as_str())
-                    })
                     .flat_map(|op| &op.credentials),
             )
             .collect();
