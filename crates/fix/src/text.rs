@@ -98,6 +98,7 @@ pub(crate) fn byte_col(line: &str, col: u32) -> usize {
 
 /// Byte offset in `text` of 1-based `line`:`col` (a column past the line's end is its
 /// end), or `None` for a line the text does not have.
+#[cfg(test)]
 pub(crate) fn offset_at(text: &str, line: u32, col: u32) -> Option<usize> {
     offset_in(&Lines::new(text), line, col)
 }

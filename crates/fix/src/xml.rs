@@ -1,13 +1,22 @@
 //! Minimal edits of Mule configuration XML: one attribute's value, property references,
 //! and a new `secure-properties:config` with its namespace declaration.
 
-use crate::text::{eol, indent_of, offset_at, Lines, ValueSpan};
+#[cfg(test)]
+use crate::text::offset_at;
+use crate::text::{eol, indent_of, Lines, ValueSpan};
 
 /// The value of attribute `name` whose name starts at `line`:`col` (1-based), as written
 /// between its quotes; `scalar` has entities decoded.
+#[cfg(test)]
 pub(crate) fn attr_value_span(text: &str, line: u32, col: u32, name: &str) -> Option<ValueSpan> {
-    let at = offset_at(text, line, col)?;
-    let rest = &text[at..];
+    attr_value_span_at(text, offset_at(text, line, col)?, name)
+}
+
+/// [`attr_value_span`] of the attribute whose name starts at byte `at`
+/// (found with [`crate::secrets::workspace::Workspace::offset_at`], which
+/// finds a file's lines once for every place).
+pub(crate) fn attr_value_span_at(text: &str, at: usize, name: &str) -> Option<ValueSpan> {
+    let rest = text.get(at..)?;
     let after = rest.strip_prefix(name)?;
     let eq = after.trim_start();
     let eq = eq.strip_prefix('=')?;
@@ -28,9 +37,16 @@ pub(crate) fn attr_value_span(text: &str, line: u32, col: u32, name: &str) -> Op
 /// (1-based), quotes included in `range`; `None` unless it is a plain
 /// `'...'` or `"..."` on one line without escapes (what an edit can replace
 /// without reading DataWeave). `scalar` is the text between the quotes.
+#[cfg(test)]
 pub(crate) fn dataweave_string_span(text: &str, line: u32, col: u32) -> Option<ValueSpan> {
-    let at = offset_at(text, line, col)?;
-    let quote = text[at..]
+    dataweave_string_span_at(text, offset_at(text, line, col)?)
+}
+
+/// [`dataweave_string_span`] of the literal whose opening quote is at byte
+/// `at`.
+pub(crate) fn dataweave_string_span_at(text: &str, at: usize) -> Option<ValueSpan> {
+    let quote = text
+        .get(at..)?
         .chars()
         .next()
         .filter(|c| *c == '"' || *c == '\'')?;
@@ -53,14 +69,13 @@ pub(crate) fn dataweave_string_span(text: &str, line: u32, col: u32) -> Option<V
 /// an entity inside an attribute value.
 const QUOTE_TOKENS: [&str; 4] = ["&quot;", "&apos;", "\"", "'"];
 
-/// A value written as is at `line`:`col` (1-based) that is `raw`, with no
-/// quote in it: a form value (`password=VALUE`) in a string literal or in
-/// literal text. `None` when the text there is not `raw` as written.
-pub(crate) fn plain_value_span(text: &str, line: u32, col: u32, raw: &str) -> Option<ValueSpan> {
+/// A value written as is at byte `at` that is `raw`, with no quote in it: a
+/// form value (`password=VALUE`) in a string literal or in literal text.
+/// `None` when the text there is not `raw` as written.
+pub(crate) fn plain_value_span_at(text: &str, at: usize, raw: &str) -> Option<ValueSpan> {
     if raw.is_empty() {
         return None;
     }
-    let at = offset_at(text, line, col)?;
     let end = at + raw.len();
     if text.get(at..end)? != raw || raw.contains(['"', '\'', '&', '<']) {
         return None;
@@ -73,7 +88,7 @@ pub(crate) fn plain_value_span(text: &str, line: u32, col: u32, raw: &str) -> Op
 }
 
 /// The quote of the string literal that a form value (`value`, from
-/// [`plain_value_span`]) lies in, as written (`"`, `'`, `&quot;` or
+/// [`plain_value_span_at`]) lies in, as written (`"`, `'`, `&quot;` or
 /// `&apos;`), and whether the string closes right after the value: the
 /// first quote after the value on its line, which must also be the last one
 /// before it on that line (the string opens on the same line).

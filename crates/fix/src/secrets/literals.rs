@@ -1,40 +1,10 @@
 //! Secrets written in the XML that `fix secrets` turns into new secure
 //! properties: where each value is and how the edited text reads it.
 
-use intguard_model::{HttpCredential, HttpValueSyntax, MuleApp, MuleRuntime};
+use intguard_model::{HttpCredential, HttpValueSyntax, MuleRuntime};
 
 use crate::text::ValueSpan;
 use crate::xml;
-
-/// The header, query parameter or body field an HTTP request sends (or a
-/// field of a payload no request sends) whose value is at `at`, with its
-/// sender (the request config, else the flow) for naming the property as
-/// IG102's fix does.
-pub(super) fn http_credential_at<'a>(
-    app: &'a MuleApp,
-    at: &intguard_model::Location,
-) -> Option<(&'a HttpCredential, Option<&'a str>)> {
-    let defaults = app.http_requests.iter().flat_map(|r| {
-        r.default_credentials
-            .iter()
-            .map(move |c| (c, Some(r.config_name.as_str())))
-    });
-    let sent = app.http_request_operations.iter().flat_map(|op| {
-        op.credentials.iter().map(move |c| {
-            let flow = op.flow.as_deref().or(c.owner.as_deref());
-            (c, op.config_ref.as_deref().or(flow))
-        })
-    });
-    // A payload no request sends: named after its flow, as IG102 names it.
-    let unsent = app
-        .unsent_payload_credentials
-        .iter()
-        .map(|c| (c, c.owner.as_deref()));
-    defaults
-        .chain(sent)
-        .chain(unsent)
-        .find(|(c, _)| &c.value.location == at)
-}
 
 /// How a moved literal reads its new secure property.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -77,15 +47,18 @@ impl Reference {
 /// `${x}` placeholder inside the string), or in a `set-payload value` written
 /// as literal text (a placeholder). A pair whose string spans lines, and
 /// literal text elsewhere (an `<http:body>`), are left to the finding's fix.
+/// `at`: the byte where the credential's value is (its location in `text`,
+/// `None` when the text has no such place).
 pub(super) fn http_literal_span(
     text: &str,
+    at: Option<usize>,
     credential: &HttpCredential,
     runtime: MuleRuntime,
 ) -> Result<(ValueSpan, Reference), &'static str> {
-    let at = &credential.value.location;
     match credential.syntax {
         HttpValueSyntax::Attribute => {
-            let span = xml::attr_value_span(text, at.line, at.column, "value")
+            let span = at
+                .and_then(|at| xml::attr_value_span_at(text, at, "value"))
                 .filter(|s| s.scalar == credential.value.raw)
                 .ok_or("cannot locate the value attribute")?;
             Ok((span, Reference::Placeholder(runtime)))
@@ -94,14 +67,16 @@ pub(super) fn http_literal_span(
             Err("a Mule 3 expression")
         }
         HttpValueSyntax::DataWeaveField => {
-            let span = xml::dataweave_string_span(text, at.line, at.column)
+            let span = at
+                .and_then(|at| xml::dataweave_string_span_at(text, at))
                 .filter(|s| s.scalar == credential.value.raw)
                 .ok_or("not a plain one-line DataWeave string")?;
             let quote = text[span.range.start..].chars().next().unwrap_or('\'');
             Ok((span, Reference::DataWeave(quote)))
         }
         HttpValueSyntax::DataWeaveFormPair => {
-            let span = xml::plain_value_span(text, at.line, at.column, &credential.value.raw)
+            let span = at
+                .and_then(|at| xml::plain_value_span_at(text, at, &credential.value.raw))
                 .ok_or("a form value written with entities or quotes")?;
             if runtime == MuleRuntime::Mule3 {
                 return Ok((span, Reference::Placeholder(runtime)));
@@ -115,7 +90,8 @@ pub(super) fn http_literal_span(
             Ok((span, Reference::Concatenated { quote, closes }))
         }
         HttpValueSyntax::Text if credential.element == "set-payload" => {
-            let span = xml::plain_value_span(text, at.line, at.column, &credential.value.raw)
+            let span = at
+                .and_then(|at| xml::plain_value_span_at(text, at, &credential.value.raw))
                 .ok_or("a value written with entities or quotes")?;
             Ok((span, Reference::Placeholder(runtime)))
         }

@@ -24,6 +24,7 @@ use crate::{xml, FixError, Masking, Moved, Plan};
 
 mod config;
 mod literals;
+mod places;
 pub(crate) mod workspace;
 
 use config::{
@@ -32,7 +33,8 @@ use config::{
 pub(crate) use config::{
     config_cipher, config_ciphers, config_for_file, decrypt_plausible, file_ciphers, setup, targets,
 };
-use literals::{http_credential_at, http_literal_span, LiteralSite, Reference};
+use literals::{http_literal_span, LiteralSite, Reference};
+use places::Places;
 use workspace::Workspace;
 
 /// Settings for a secure-properties configuration the fix creates (existing ones keep
@@ -98,10 +100,11 @@ pub fn plan_secrets(
     let findings: Vec<&Finding> = findings.iter().filter(|f| f.rule == "IG102").collect();
     let mut handled: BTreeSet<usize> = BTreeSet::new();
     for app in &inventory.apps {
+        let places = Places::of(app);
         let mine: Vec<(usize, &Finding)> = findings
             .iter()
             .enumerate()
-            .filter(|(_, f)| belongs(app, f))
+            .filter(|(_, f)| places.holds(&f.location))
             .map(|(i, f)| (i, *f))
             .collect();
         if mine.is_empty() {
@@ -109,7 +112,7 @@ pub fn plan_secrets(
         }
         handled.extend(mine.iter().map(|(i, _)| *i));
         let fs: Vec<&Finding> = mine.into_iter().map(|(_, f)| f).collect();
-        plan_app(app, &fs, key, options, &mut ws, &mut plan)?;
+        plan_app(app, &places, &fs, key, options, &mut ws, &mut plan)?;
     }
     for (i, f) in findings.iter().enumerate() {
         if !handled.contains(&i) {
@@ -269,21 +272,6 @@ fn link_target(path: &str) -> Option<String> {
     })
 }
 
-fn belongs(app: &MuleApp, f: &Finding) -> bool {
-    app.property_files
-        .iter()
-        .any(|p| p.entries.iter().any(|e| e.location == f.location))
-        || app
-            .secret_attributes
-            .iter()
-            .any(|a| a.value.location == f.location)
-        || app
-            .global_properties
-            .iter()
-            .any(|g| g.location == f.location)
-        || http_credential_at(app, &f.location).is_some()
-}
-
 /// One value to add to a secure file.
 struct Insert {
     name: String,
@@ -331,16 +319,16 @@ impl Classified<'_> {
 /// Sorts the app's findings by what the fix does with them; those it leaves
 /// alone (test sources, files nothing loads, global properties) are listed
 /// as skipped with the reason.
-fn classify<'a>(app: &'a MuleApp, findings: &[&Finding], plan: &mut Plan) -> Classified<'a> {
+fn classify<'a>(
+    app: &'a MuleApp,
+    places: &Places<'a>,
+    findings: &[&Finding],
+    plan: &mut Plan,
+) -> Classified<'a> {
     let mut out = Classified::default();
     let spring_reads = app.read_by_spring_beans();
     for f in findings {
-        if let Some((file, i)) = app.property_files.iter().find_map(|p| {
-            p.entries
-                .iter()
-                .position(|e| e.location == f.location)
-                .map(|i| (p, i))
-        }) {
+        if let Some((file, i)) = places.entry(&f.location) {
             if in_test_sources(&file.path) {
                 plan.skipped.push(format!(
                     "{}: `{}` is in test sources; test credentials are left alone",
@@ -393,11 +381,7 @@ fn classify<'a>(app: &'a MuleApp, findings: &[&Finding], plan: &mut Plan) -> Cla
             } else {
                 out.to_move.push((file, i));
             }
-        } else if let Some(a) = app
-            .secret_attributes
-            .iter()
-            .find(|a| a.value.location == f.location)
-        {
+        } else if let Some(a) = places.attribute(&f.location) {
             if in_test_sources(&a.value.location.path) {
                 plan.skipped.push(format!(
                     "{}: `{}` is in test sources; test credentials are left alone",
@@ -431,7 +415,7 @@ fn classify<'a>(app: &'a MuleApp, findings: &[&Finding], plan: &mut Plan) -> Cla
             } else {
                 out.literals.push(a);
             }
-        } else if let Some((c, sender)) = http_credential_at(app, &f.location) {
+        } else if let Some((c, sender)) = places.http_credential(&f.location) {
             if in_test_sources(&c.value.location.path) {
                 plan.skipped.push(format!(
                     "{}: {} `{}` is in test sources; test credentials are left alone",
@@ -453,15 +437,16 @@ fn classify<'a>(app: &'a MuleApp, findings: &[&Finding], plan: &mut Plan) -> Cla
     out
 }
 
-fn plan_app(
-    app: &MuleApp,
+fn plan_app<'a>(
+    app: &'a MuleApp,
+    places: &Places<'a>,
     findings: &[&Finding],
     key: &[u8],
     options: &SecretsOptions,
     ws: &mut Workspace,
     plan: &mut Plan,
 ) -> Result<(), FixError> {
-    let work = classify(app, findings, plan);
+    let work = classify(app, places, findings, plan);
     // The key must be the app's: it has to open the values already encrypted
     // in every file its configurations read, or what this writes would not
     // decrypt at run time (a target file without such values proves nothing).
@@ -927,13 +912,11 @@ impl Moving<'_> {
         for (&a, name) in work.literals.iter().zip(attribute_names) {
             let path = &a.value.location.path;
             let Some(text) = ws.text(path)? else { continue };
-            let Some(span) = xml::attr_value_span(
-                &text,
-                a.value.location.line,
-                a.value.location.column,
-                a.written_name(),
-            )
-            .filter(|s| s.scalar == a.value.raw) else {
+            let at = ws.offset_at(path, a.value.location.line, a.value.location.column)?;
+            let Some(span) = at
+                .and_then(|at| xml::attr_value_span_at(&text, at, a.written_name()))
+                .filter(|s| s.scalar == a.value.raw)
+            else {
                 plan.skipped.push(format!(
                     "{}: `{}`: cannot locate the attribute's value; move it by hand",
                     a.value.location, a.name
@@ -965,7 +948,8 @@ impl Moving<'_> {
                 .any(|u| u.value.location == c.value.location);
             let path = &c.value.location.path;
             let Some(text) = ws.text(path)? else { continue };
-            let (span, reference) = match http_literal_span(&text, c, app.runtime) {
+            let at = ws.offset_at(path, c.value.location.line, c.value.location.column)?;
+            let (span, reference) = match http_literal_span(&text, at, c, app.runtime) {
                 Ok(edit) => edit,
                 Err(why) => {
                     plan.skipped.push(format!(
@@ -997,6 +981,9 @@ impl Moving<'_> {
             });
         }
         let mut literal_names = Vec::new();
+        // The names of `literal_names`, each new one added to the secure
+        // files once (many literals may share a name: the same value).
+        let mut named: std::collections::HashSet<String> = std::collections::HashSet::new();
         for site in sites {
             let path = site.location.path.as_str();
             let prop = site.name;
@@ -1009,7 +996,7 @@ impl Moving<'_> {
                 "replace {} in {} with a reference to the new secure property `{prop}`",
                 site.what, path
             ));
-            if !literal_names.contains(&prop) {
+            if named.insert(prop.clone()) {
                 let targets_set: BTreeSet<&String> = self.targets.values().collect();
                 for path in targets_set {
                     plan.moved.push(Moved {

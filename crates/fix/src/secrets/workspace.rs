@@ -38,6 +38,9 @@ pub(crate) struct FileWork {
     /// The original's line starts ([`Lines`]), worked out on the first
     /// place asked for ([`Workspace::offset_at`]).
     line_starts: Option<Vec<usize>>,
+    /// Per line, once a place on it is asked for: 1 its text is ASCII (a
+    /// column is its byte), 2 it is not, 0 not known yet.
+    line_ascii: Vec<u8>,
     /// The original's line ending ([`eol`]), once asked for.
     eol: Option<&'static str>,
 }
@@ -95,23 +98,49 @@ impl Workspace {
     }
 
     /// The byte offset of 1-based `line` and `col` (in characters, as the
-    /// readers count them: [`crate::text::offset_at`]) in the file as read;
+    /// readers count them: `crate::text::offset_at`) in the file as read;
     /// `None` when there is no such file or place. The file's lines are
-    /// found once for every place asked.
+    /// found once for every place asked, and a line's characters counted
+    /// only when it is not ASCII: a file of one long line (a flow written
+    /// on one line) holding thousands of places counted its line up to each.
     pub(crate) fn offset_at(
         &mut self,
         path: &str,
         line: u32,
         col: u32,
     ) -> Result<Option<usize>, FixError> {
-        let work = self.file(path)?;
-        let Some(text) = work.original.as_deref() else {
+        let FileWork {
+            original,
+            line_starts,
+            line_ascii,
+            ..
+        } = self.file(path)?;
+        let Some(text) = original.as_deref() else {
             return Ok(None);
         };
-        let starts = work
-            .line_starts
-            .get_or_insert_with(|| Lines::new(text).into_starts());
-        Ok(offset_in(&Lines::with_starts(text, starts), line, col))
+        let starts = line_starts.get_or_insert_with(|| Lines::new(text).into_starts());
+        let lines = Lines::with_starts(text, starts);
+        let n = line as usize;
+        if n == 0 || n > lines.len() {
+            return Ok(None);
+        }
+        if line_ascii.len() != lines.len() {
+            *line_ascii = vec![0; lines.len()];
+        }
+        let content = lines.content(n);
+        let ascii = &mut line_ascii[n - 1];
+        if *ascii == 0 {
+            *ascii = if text[content.clone()].is_ascii() {
+                1
+            } else {
+                2
+            };
+        }
+        if *ascii == 1 {
+            let col = (col.max(1) - 1) as usize;
+            return Ok(Some(content.start + col.min(content.len())));
+        }
+        Ok(offset_in(&lines, line, col))
     }
 
     /// The file's line ending ([`eol`]), `\n` for a file not found.
@@ -241,7 +270,13 @@ mod tests {
     #[test]
     fn places_and_line_endings_are_those_of_the_text() {
         let dir = tempfile::tempdir().unwrap();
+        let long = format!(
+            "<f>{}</f>\n{}é\n",
+            "<x a=\"1\"/>".repeat(200),
+            "y".repeat(300)
+        );
         let texts = [
+            long.as_str(),
             "a\nbc\n\ndef",
             "\u{feff}<mule>\r\n  <x é=\"ü\"/>\r\n</mule>\r\n",
             "one line, no end",
@@ -256,8 +291,17 @@ mod tests {
             std::fs::write(&path, text).unwrap();
             let path = path.to_str().unwrap();
             let lines = text.split('\n').count() as u32;
+            let widest = text
+                .split('\n')
+                .map(|l| l.chars().count())
+                .max()
+                .unwrap_or(0) as u32;
+            let cols = (0..=12)
+                .chain((13..widest + 3).step_by(97))
+                .chain([widest, widest + 1]);
+            let cols: Vec<u32> = cols.collect();
             let mut places: Vec<(u32, u32)> = (0..=lines + 1)
-                .flat_map(|l| (0..=12).map(move |c| (l, c)))
+                .flat_map(|l| cols.iter().map(move |&c| (l, c)))
                 .collect();
             // Back and forth: later lines first, then earlier ones.
             places.sort_by_key(|&(l, c)| ((l * 7919 + c * 31) % 101, l, c));
