@@ -11,9 +11,11 @@ before it, the kind of bug stop 36 fixed nine times. Run it after changing a rea
     python3 bench/adversarial.py target/release/intguard            # every case
     python3 bench/adversarial.py target/release/intguard long-soql  # some cases
 
-Prints size, wall time and peak RSS per case and command (`scan`, `identities` for the cases
-with metadata, `fix secrets --dry-run` for one with many plaintext secrets), and exits 1 when a case exceeds the budget. Timings are for reading, not
-for CI: the trees are generated in a temporary folder and deleted.
+Prints size, wall time and peak RSS per case and command (`scan`; `identities` and `fix
+permissions --dry-run` for the cases with metadata; `fix secrets --dry-run` for those with many
+plaintext secrets; `fix jwt --dry-run` for many connections), and exits 1 when a case exceeds the
+budget. Timings are for reading, not for CI: the trees are generated in a temporary folder and
+deleted.
 """
 
 import argparse
