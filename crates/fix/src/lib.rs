@@ -50,6 +50,7 @@ mod cipher_settings;
 mod git;
 mod json;
 mod jwt;
+mod line_diff;
 mod permissions;
 mod props;
 mod rotate;
@@ -390,7 +391,7 @@ impl Plan {
     /// scan's snippets are: the known secrets, the keys, values assigned to
     /// secret names and the continued lines of a `.properties` secret.
     pub fn diff(&self) -> String {
-        use similar::ChangeTag;
+        use similar::{ChangeTag, DiffableStr};
         let mut out = String::new();
         for c in &self.changes {
             let old = c.masked_original.as_deref().unwrap_or("");
@@ -400,22 +401,27 @@ impl Plan {
             } else {
                 "/dev/null".to_string()
             };
-            // Patience: anchored on the lines written once in both, Myers
-            // only between anchors. Myers alone takes time in the lines
-            // times the changes (4,000 connections switched in one file:
-            // seconds for the diff alone).
-            let diff = similar::TextDiff::configure()
-                .algorithm(similar::Algorithm::Patience)
-                .diff_lines(old, c.new.as_str());
-            let old_lines = self.masking.lines(&path, diff.old_slices().iter().copied());
-            let new_lines = self.masking.lines(&path, diff.new_slices().iter().copied());
+            let old_slices = old.tokenize_lines();
+            let new_slices = c.new.as_str().tokenize_lines();
+            let ops = line_diff::line_ops(&old_slices, &new_slices);
+            let old_lines = self.masking.lines(&path, old_slices.iter().copied());
+            let new_lines = self.masking.lines(&path, new_slices.iter().copied());
             let mut header = Some((old_header, format!("b/{path}")));
-            for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
+            for hunk in similar::group_diff_ops(ops, 3) {
+                if hunk.is_empty() {
+                    continue;
+                }
                 if let Some((a, b)) = header.take() {
                     out.push_str(&format!("--- {a}\n+++ {b}\n"));
                 }
-                out.push_str(&format!("{}\n", hunk.header()));
-                for change in hunk.iter_changes() {
+                out.push_str(&format!(
+                    "{}\n",
+                    similar::udiff::UnifiedHunkHeader::new(&hunk)
+                ));
+                let changes = hunk
+                    .iter()
+                    .flat_map(|op| op.iter_changes(&old_slices[..], &new_slices[..]));
+                for change in changes {
                     let shown;
                     let line = match change.tag() {
                         ChangeTag::Insert => {
@@ -434,9 +440,9 @@ impl Plan {
                         change.tag(),
                         line.map_or("", String::as_str)
                     ));
-                    if !diff.newline_terminated() {
-                        out.push('\n');
-                    } else if change.missing_newline() {
+                    // Lines keep their line ends: only a last line without
+                    // one needs more.
+                    if change.missing_newline() {
                         out.push_str("\n\\ No newline at end of file\n");
                     }
                 }
