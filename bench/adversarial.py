@@ -398,6 +398,22 @@ def cases():
         + ' password="${secrets.svc0.password}" securityToken="${secrets.svc1.password}"/></salesforce:sfdc-config>'
         + "</mule>\n",
     }, "fix"
+    # 20,000 values written in clear in a secure file, each encrypted in place: every line of
+    # the file changes, and the dry run's diff had no line to anchor on (12 s before stop 78).
+    yield "many-clear-in-secure", {
+        "src/main/resources/secure.yaml": "".join(
+            f'svc{i}.password: "Clear{i}Secret"\n' for i in range(20_000)
+        ),
+        "src/main/mule/global.xml": MULE.replace(
+            " xmlns:ee=",
+            ' xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties" xmlns:ee=',
+        )
+        + '<secure-properties:config name="SP" file="secure.yaml" key="${mule.key}">'
+        + '<secure-properties:encrypt algorithm="AES" mode="CBC"/></secure-properties:config>'
+        + '<salesforce:sfdc-config name="SF"><salesforce:basic-connection username="int@acme.com"'
+        + ' password="${secure::svc0.password}" securityToken="${secure::svc1.password}"/>'
+        + "</salesforce:sfdc-config></mule>\n",
+    }, "fix"
     # 3,000 password connections in one file switched to JWT, each reading its own properties
     # from each environment's YAML file and a password they share with a logger: each switch
     # walked every definition and line of the files again (18.5 s for 4,000 before stop 78).
