@@ -613,6 +613,18 @@ fn stage(path: &Path, text: &str) -> std::io::Result<tempfile::TempPath> {
     Ok(tmp.into_temp_path())
 }
 
+/// Draws for the tests' random inputs: a number below `n` each call, the
+/// same sequence for the same seed (xorshift).
+#[cfg(test)]
+pub(crate) fn test_draws(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |n| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -149,13 +149,7 @@ mod tests {
     /// otherwise; a text whose every line changes is one replacement.
     #[test]
     fn ops_rebuild_the_new_text_and_keep_what_patience_keeps() {
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_draws(0x2545_f491_4f6c_dd1d);
         let words = [
             "a\n", "b\n", "c\n", "d\n", "e\n", "f", "  x: 1\n", "</m>\n", "\n",
         ];

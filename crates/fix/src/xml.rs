@@ -500,13 +500,7 @@ mod tests {
             &["a", "secure::a"],
             &["x'y", "a"],
         ];
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_draws(0x9e37_79b9_7f4a_7c15);
         let mut changed = 0;
         for round in 0..3_000 {
             let text: String = (0..1 + next(12))
