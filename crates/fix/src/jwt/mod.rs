@@ -43,7 +43,7 @@ use crate::secrets::in_test_sources;
 use crate::secrets::workspace::Workspace;
 use crate::{FixError, Masking, Plan};
 
-use index::{AppIndex, AppReads};
+use index::AppIndex;
 use switch::{Failure, Switch};
 use unused::{report_unused, Pending, Unused};
 
@@ -188,9 +188,13 @@ pub fn plan_jwt(
     let mut pending: Vec<Pending> = Vec::new();
     // How each YAML file given properties writes its keys.
     let mut styles = HashMap::new();
+    // Each app with a switch planned: its index and its pending connections
+    // (planned app after app).
+    let mut switched_apps: Vec<(&MuleApp, AppIndex, Range<usize>)> = Vec::new();
     for app in &inventory.apps {
         // Made at the app's first connection to switch.
         let mut index: Option<AppIndex> = None;
+        let first = pending.len();
         for conn in &app.salesforce_connections {
             let Some(&i) = at_place.get(&(conn.location.path.as_str(), conn.location.line)) else {
                 continue;
@@ -222,6 +226,9 @@ pub fn plan_jwt(
                 Err(Failure::Fatal(e)) => return Err(e),
             }
         }
+        if let Some(index) = index.filter(|_| pending.len() > first) {
+            switched_apps.push((app, index, first..pending.len()));
+        }
     }
     for (i, f) in ig101.iter().enumerate() {
         if !matched.contains(&i) {
@@ -241,22 +248,11 @@ pub fn plan_jwt(
     }
     let mut unused: Vec<Unused> = Vec::new();
     let mut settings = HashMap::new();
-    // The pending connections come app by app: what each app reads is found
-    // at its first.
-    let mut app_reads: Option<(&MuleApp, AppIndex, AppReads)> = None;
-    for p in &pending {
-        if !app_reads
-            .as_ref()
-            .is_some_and(|(a, _, _)| std::ptr::eq(*a, p.app))
-        {
-            app_reads = Some((
-                p.app,
-                AppIndex::new(p.app),
-                unused::reads_after(&mut ws, p.app, &rewritten),
-            ));
+    for (app, index, range) in &switched_apps {
+        let reads = unused::reads_after(&mut ws, app, &rewritten);
+        for p in &pending[range.clone()] {
+            report_unused(&mut out, &mut unused, &mut settings, p, index, &reads);
         }
-        let (_, index, reads) = app_reads.as_ref().expect("set above");
-        report_unused(&mut out, &mut unused, &mut settings, p, index, reads);
     }
     out.unused.extend(unused.iter().map(|u| match u {
         Unused::Literal(line) => line.clone(),
