@@ -108,11 +108,11 @@ impl<'a> AppIndex<'a> {
 /// property definitions' values.
 pub(super) struct AppReads {
     /// Read in the XML as it will be (the start tags rewritten left out).
-    pub(super) xml: HashSet<String>,
+    xml: HashSet<String>,
     /// Read by some definition's value, not the name's own (a definition
     /// reading itself from the secure files, `sfdc.password:
     /// ${secure::sfdc.password}`, is no reader).
-    pub(super) by_values: HashSet<String>,
+    by_values: HashSet<String>,
 }
 
 impl AppReads {

@@ -38,9 +38,9 @@ pub(crate) struct FileWork {
     /// The original's line starts ([`Lines`]), worked out on the first
     /// place asked for ([`Workspace::offset_at`]).
     line_starts: Option<Vec<usize>>,
-    /// Per line, once a place on it is asked for: 1 its text is ASCII (a
-    /// column is its byte), 2 it is not, 0 not known yet.
-    line_ascii: Vec<u8>,
+    /// Per line, once a place on it is asked for: whether its text is ASCII
+    /// (a column is then its byte).
+    line_ascii: Vec<Option<bool>>,
     /// The original's line ending ([`eol`]), once asked for.
     eol: Option<&'static str>,
 }
@@ -125,18 +125,11 @@ impl Workspace {
             return Ok(None);
         }
         if line_ascii.len() != lines.len() {
-            *line_ascii = vec![0; lines.len()];
+            *line_ascii = vec![None; lines.len()];
         }
         let content = lines.content(n);
-        let ascii = &mut line_ascii[n - 1];
-        if *ascii == 0 {
-            *ascii = if text[content.clone()].is_ascii() {
-                1
-            } else {
-                2
-            };
-        }
-        if *ascii == 1 {
+        let ascii = *line_ascii[n - 1].get_or_insert_with(|| text[content.clone()].is_ascii());
+        if ascii {
             let col = (col.max(1) - 1) as usize;
             return Ok(Some(content.start + col.min(content.len())));
         }
