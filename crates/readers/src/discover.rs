@@ -861,12 +861,13 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
                     if file_type.is_file() {
                         // The folders a `.gitignore` names may hide another
                         // repository (only where the walk applies it).
-                        let nested = if with_ignore_files
-                            && file_name(entry.path()) == Some(OsStr::new(".gitignore"))
-                        {
-                            crate::ignored_repositories::candidates(entry.path())
-                        } else {
-                            Vec::new()
+                        let nested = match &gitignores {
+                            Some(g) if file_name(entry.path()) == Some(OsStr::new(".gitignore")) => {
+                                g.take_candidates(entry.path()).unwrap_or_else(|| {
+                                    crate::ignored_repositories::candidates(entry.path())
+                                })
+                            }
+                            _ => Vec::new(),
                         };
                         let gitignore = (!nested.is_empty()).then(|| entry.path().to_path_buf());
                         let mut out = lock(out);

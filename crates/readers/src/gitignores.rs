@@ -81,6 +81,11 @@ pub(crate) struct Gitignores {
     /// By their path as walked.
     open: RwLock<FastMap<Box<[u8]>, OpenDir>>,
     compiled: Mutex<Compiled>,
+    /// The nested repositories each `.gitignore` read may name
+    /// ([`crate::ignored_repositories::candidates`]), by its folder as
+    /// walked, until the walk visits the file: found from the bytes read
+    /// here instead of reading the file again.
+    nested: Mutex<FastMap<PathBuf, Vec<PathBuf>>>,
 }
 
 impl Gitignores {
@@ -103,6 +108,7 @@ impl Gitignores {
             above,
             open: RwLock::default(),
             compiled: Mutex::default(),
+            nested: Mutex::default(),
         };
         let root_dir = OpenDir {
             chain: gitignores.node(root, trimmed.len(), None),
@@ -145,6 +151,12 @@ impl Gitignores {
     /// need of its matchers.
     pub(crate) fn listed(&self, dir: &[u8]) {
         write(&self.open).remove(dir);
+    }
+
+    /// The nested repositories that the `.gitignore` at `path` may name,
+    /// when the walk read it for its folder (`None`: not read here).
+    pub(crate) fn take_candidates(&self, path: &Path) -> Option<Vec<PathBuf>> {
+        lock(&self.nested).remove(path.parent()?)
     }
 
     /// Whether the `.gitignore` files ignore `path`, an entry of the walk
@@ -198,6 +210,8 @@ impl Gitignores {
     /// holding the same bytes.
     fn node(&self, dir: &Path, dir_len: usize, parent: Option<Arc<Node>>) -> Option<Arc<Node>> {
         let bytes = std::fs::read(dir.join(".gitignore")).ok()?;
+        let nested = crate::ignored_repositories::candidates_in(dir, &bytes);
+        lock(&self.nested).insert(dir.to_path_buf(), nested);
         let matcher = self.matcher(bytes)?;
         Some(Arc::new(Node {
             matcher,
@@ -477,5 +491,47 @@ mod tests {
         with_slash.push("/");
         let with_slash = PathBuf::from(with_slash);
         assert_eq!(walk_files(&with_slash), walker_files(&with_slash));
+    }
+
+    /// The nested repositories a `.gitignore` may name are found from the
+    /// bytes read for the walk, the root's and a folder's alike (also with
+    /// the root spelt with a trailing `/`), each once, and are what reading
+    /// the file again finds.
+    #[test]
+    fn a_gitignores_nested_repositories_come_from_the_bytes_read_once() {
+        use crate::ignored_repositories::candidates;
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        write(root, ".gitignore", "vendor/\n*.log\n");
+        write(root, "vendor/partner/.git/HEAD", "ref\n");
+        write(root, "teams/.gitignore", "# clones\nclones/*\n");
+        write(root, "teams/clones/crm/.git/HEAD", "ref\n");
+        write(root, "teams/clones/notes/README.md", "no repository\n");
+        let sub = root.join("teams");
+        for spelt in [
+            root.to_path_buf(),
+            PathBuf::from(format!("{}/", root.display())),
+        ] {
+            let gitignores = super::Gitignores::for_root(&spelt);
+            let top = spelt.join(".gitignore");
+            let found = gitignores.take_candidates(&top);
+            assert_eq!(found, Some(vec![root.join("vendor/partner")]));
+            assert_eq!(found.unwrap(), candidates(&top));
+            assert_eq!(gitignores.take_candidates(&top), None);
+            let sub = spelt.join("teams");
+            gitignores.let_in(&sub, true);
+            gitignores.listing(&sub);
+            let file = sub.join(".gitignore");
+            let found = gitignores.take_candidates(&file);
+            assert_eq!(found, Some(vec![sub.join("clones/crm")]));
+            assert_eq!(found.unwrap(), candidates(&file));
+            assert_eq!(gitignores.take_candidates(&file), None);
+        }
+        // A folder let in without one: nothing read, nothing kept.
+        let gitignores = super::Gitignores::for_root(&sub);
+        let none = sub.join("clones");
+        gitignores.let_in(&none, false);
+        gitignores.listing(&none);
+        assert_eq!(gitignores.take_candidates(&none.join(".gitignore")), None);
     }
 }

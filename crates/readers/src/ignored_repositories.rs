@@ -34,12 +34,17 @@ pub(crate) fn candidates(path: &Path) -> Vec<PathBuf> {
     let Some(dir) = path.parent() else {
         return Vec::new();
     };
-    // The walker read it already (it is at most 1 MiB, or the folder is
-    // walked without it); read as small as it is.
+    // At most 1 MiB (or the folder is walked without it); read as small as
+    // it is.
     let Some(bytes) = crate::read_limited(path, 1 << 20) else {
         return Vec::new();
     };
-    let text = String::from_utf8_lossy(&bytes);
+    candidates_in(dir, &bytes)
+}
+
+/// [`candidates`] of the `.gitignore` of `dir` holding `bytes`.
+pub(crate) fn candidates_in(dir: &Path, bytes: &[u8]) -> Vec<PathBuf> {
+    let text = String::from_utf8_lossy(bytes);
     let mut out = Vec::new();
     for line in text.lines() {
         let Some((rel, children)) = literal_folder(line) else {
