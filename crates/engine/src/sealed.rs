@@ -12,8 +12,28 @@ use chacha20::ChaCha20;
 
 /// Where a [`SealedFile`] writes: a temporary file, or any other seekable
 /// store (tests inject one).
-pub(crate) trait SpillFile: Read + Write + Seek + Send {}
-impl<T: Read + Write + Seek + Send> SpillFile for T {}
+pub(crate) trait SpillFile: Read + Write + Seek + Send {
+    /// Fills `buf` from `offset`, leaving the position where it was (a
+    /// record is read back without moving where the next is appended).
+    fn read_exact_at(&mut self, buf: &mut [u8], offset: u64) -> std::io::Result<()>;
+}
+
+impl SpillFile for std::fs::File {
+    #[cfg(unix)]
+    fn read_exact_at(&mut self, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+        // One `pread`: no seek there and back.
+        std::os::unix::fs::FileExt::read_exact_at(self, buf, offset)
+    }
+
+    #[cfg(not(unix))]
+    fn read_exact_at(&mut self, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+        let back = self.stream_position()?;
+        self.seek(SeekFrom::Start(offset))?;
+        let read = self.read_exact(buf);
+        self.seek(SeekFrom::Start(back))?;
+        read
+    }
+}
 
 /// An anonymous temporary file (in `TMPDIR`, gone when closed); `None`
 /// when none can be created.
@@ -31,6 +51,9 @@ pub(crate) struct SealedFile {
     key: [u8; 32],
     /// Bytes appended whole.
     written: u64,
+    /// Where the file stands, when known: appends follow one another, each
+    /// without a seek to where the last left off (reads leave it).
+    at: Option<u64>,
 }
 
 impl SealedFile {
@@ -43,6 +66,7 @@ impl SealedFile {
             file,
             key,
             written: 0,
+            at: None,
         })
     }
 
@@ -57,9 +81,12 @@ impl SealedFile {
             .try_seek(at)
             .and_then(|()| cipher.try_apply_keystream(bytes))
             .map_err(|_| std::io::Error::other("past the end of the key stream"))?;
-        self.file.seek(SeekFrom::Start(at))?;
+        self.seek_to(at)?;
+        // Unknown after a failed write (part of it may be written).
+        self.at = None;
         self.file.write_all(bytes)?;
         self.written += bytes.len() as u64;
+        self.at = Some(self.written);
         Ok(at)
     }
 
@@ -75,13 +102,22 @@ impl SealedFile {
         }
         out.clear();
         out.resize(len, 0);
-        self.file.seek(SeekFrom::Start(at))?;
-        self.file.read_exact(out)?;
+        self.file.read_exact_at(out, at)?;
         let mut cipher = cipher(&self.key);
         cipher
             .try_seek(at)
             .and_then(|()| cipher.try_apply_keystream(out))
             .map_err(|_| std::io::Error::other("past the end of the key stream"))
+    }
+
+    /// Moves the file to `at`, unless it stands there.
+    fn seek_to(&mut self, at: u64) -> std::io::Result<()> {
+        if self.at != Some(at) {
+            self.at = None;
+            self.file.seek(SeekFrom::Start(at))?;
+            self.at = Some(at);
+        }
+        Ok(())
     }
 
     /// Everything appended, decrypted, from the start; `None` when it
@@ -98,6 +134,7 @@ impl SealedFile {
     #[cfg(test)]
     pub(crate) fn replace_file(&mut self, file: Box<dyn SpillFile>) {
         self.file = file;
+        self.at = None;
     }
 }
 
@@ -150,6 +187,8 @@ pub(crate) mod testing {
         pub(crate) bytes: Arc<Mutex<Cursor<Vec<u8>>>>,
         pub(crate) fail_writes_past: Option<u64>,
         pub(crate) fail_reads: bool,
+        /// How many seeks were asked.
+        pub(crate) seeks: Arc<std::sync::atomic::AtomicUsize>,
     }
 
     impl Shared {
@@ -191,9 +230,112 @@ pub(crate) mod testing {
         }
     }
 
+    impl super::SpillFile for Shared {
+        fn read_exact_at(&mut self, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+            if self.fail_reads {
+                return Err(std::io::Error::other("read failed"));
+            }
+            // On the bytes themselves: not counted as a seek.
+            let mut bytes = self.bytes.lock().unwrap();
+            let back = bytes.position();
+            bytes.set_position(offset);
+            let read = bytes.read_exact(buf);
+            bytes.set_position(back);
+            read
+        }
+    }
+
     impl Seek for Shared {
         fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+            self.seeks
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             self.bytes.lock().unwrap().seek(to)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::Ordering;
+
+    use super::testing::Shared;
+    use super::SealedFile;
+
+    /// The `n` records appended in the tests: lengths 1 to 500, each byte
+    /// telling its record and place.
+    fn records(n: usize) -> Vec<Vec<u8>> {
+        (0..n)
+            .map(|i| (0..(i * 37) % 500 + 1).map(|j| (i * 7 + j) as u8).collect())
+            .collect()
+    }
+
+    /// Reads back every record, in an order that jumps about (`step` prime
+    /// to their number) or in order (`step` 1), each checked.
+    fn read_all(file: &mut SealedFile, at: &[u64], plain: &[Vec<u8>], step: usize) {
+        let mut out = Vec::new();
+        for k in 0..at.len() {
+            let i = (k * step) % at.len();
+            file.read_at(at[i], plain[i].len(), &mut out).unwrap();
+            assert_eq!(out, plain[i], "record {i}");
+        }
+    }
+
+    /// Appends follow one another without a seek, reads (in any order,
+    /// between appends and after a failed one) neither seek nor move where
+    /// the next append goes, and give each record's bytes.
+    #[test]
+    fn appends_seek_once_and_reads_in_any_order_leave_the_place() {
+        let shared = Shared::default();
+        let mut file = SealedFile::new(shared.boxed()).unwrap();
+        let plain = records(101);
+        let mut at = Vec::new();
+        for (i, p) in plain.iter().enumerate() {
+            at.push(file.append(&mut p.clone()).unwrap());
+            if i % 10 == 9 {
+                read_all(&mut file, &at, &plain[..=i], 7);
+            }
+        }
+        // Encrypted on disk.
+        assert_ne!(shared.contents(), plain.concat());
+        let seeks = |s: &Shared| s.seeks.load(Ordering::Relaxed);
+
+        let shared = Shared::default();
+        let mut file = SealedFile::new(shared.boxed()).unwrap();
+        let at: Vec<u64> = plain
+            .iter()
+            .map(|p| file.append(&mut p.clone()).unwrap())
+            .collect();
+        assert_eq!(seeks(&shared), 1, "appends one after another");
+        read_all(&mut file, &at, &plain, 1);
+        read_all(&mut file, &at, &plain, 7);
+        let mut all = plain.clone();
+        let mut all_at = at.clone();
+        for p in records(5) {
+            let a = file.append(&mut p.clone()).unwrap();
+            read_all(&mut file, &at, &plain, 7);
+            all.push(p);
+            all_at.push(a);
+        }
+        assert_eq!(seeks(&shared), 1, "reads leave the place");
+        read_all(&mut file, &all_at, &all, 7);
+
+        // A write failing part way: the file's place is unknown, and the
+        // records before it read back.
+        let written: u64 = plain[..50].iter().map(|p| p.len() as u64).sum();
+        let full = Shared {
+            fail_writes_past: Some(written + 3),
+            ..Shared::default()
+        };
+        let mut file = SealedFile::new(full.boxed()).unwrap();
+        let mut at = Vec::new();
+        for p in &plain {
+            match file.append(&mut p.clone()) {
+                Ok(a) => at.push(a),
+                Err(_) => break,
+            }
+        }
+        assert_eq!(at.len(), 50);
+        read_all(&mut file, &at, &plain[..50], 1);
+        read_all(&mut file, &at, &plain[..50], 7);
     }
 }
