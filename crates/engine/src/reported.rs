@@ -629,7 +629,7 @@ fn read_spans(sealed: &Sealed, range: std::ops::Range<usize>) -> Vec<Option<Vec<
     let mut by_place: Vec<usize> = (0..keys.len()).collect();
     by_place.sort_unstable_by_key(|&i| keys[i].at);
     let mut out: Vec<Option<Vec<u8>>> = vec![None; keys.len()];
-    let mut file = sealed.file.lock().unwrap_or_else(|e| e.into_inner());
+    let file = sealed.file.lock().unwrap_or_else(|e| e.into_inner());
     let mut buf = Vec::new();
     let mut j = 0;
     while j < by_place.len() {

@@ -12,26 +12,17 @@ use chacha20::ChaCha20;
 
 /// Where a [`SealedFile`] writes: a temporary file, or any other seekable
 /// store (tests inject one).
-pub(crate) trait SpillFile: Read + Write + Seek + Send {
+pub(crate) trait SpillFile: Read + Write + Seek + Send + Sync {
     /// Fills `buf` from `offset`, leaving the position where it was (a
-    /// record is read back without moving where the next is appended).
-    fn read_exact_at(&mut self, buf: &mut [u8], offset: u64) -> std::io::Result<()>;
+    /// record is read back without moving where the next is appended), from
+    /// any number of threads at once.
+    fn read_exact_at(&self, buf: &mut [u8], offset: u64) -> std::io::Result<()>;
 }
 
 impl SpillFile for std::fs::File {
-    #[cfg(unix)]
-    fn read_exact_at(&mut self, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
-        // One `pread`: no seek there and back.
+    fn read_exact_at(&self, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+        // One `pread`: no seek there and back, nothing shared to wait on.
         std::os::unix::fs::FileExt::read_exact_at(self, buf, offset)
-    }
-
-    #[cfg(not(unix))]
-    fn read_exact_at(&mut self, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
-        let back = self.stream_position()?;
-        self.seek(SeekFrom::Start(offset))?;
-        let read = self.read_exact(buf);
-        self.seek(SeekFrom::Start(back))?;
-        read
     }
 }
 
@@ -91,12 +82,7 @@ impl SealedFile {
     }
 
     /// The `len` bytes appended at `at`, decrypted, into `out`.
-    pub(crate) fn read_at(
-        &mut self,
-        at: u64,
-        len: usize,
-        out: &mut Vec<u8>,
-    ) -> std::io::Result<()> {
+    pub(crate) fn read_at(&self, at: u64, len: usize, out: &mut Vec<u8>) -> std::io::Result<()> {
         if at.saturating_add(len as u64) > self.written {
             return Err(std::io::Error::other("past what was written"));
         }
@@ -189,6 +175,8 @@ pub(crate) mod testing {
         pub(crate) fail_reads: bool,
         /// How many seeks were asked.
         pub(crate) seeks: Arc<std::sync::atomic::AtomicUsize>,
+        /// How many records were read back ([`SpillFile::read_exact_at`]).
+        pub(crate) reads: Arc<std::sync::atomic::AtomicUsize>,
     }
 
     impl Shared {
@@ -231,10 +219,12 @@ pub(crate) mod testing {
     }
 
     impl super::SpillFile for Shared {
-        fn read_exact_at(&mut self, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+        fn read_exact_at(&self, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
             if self.fail_reads {
                 return Err(std::io::Error::other("read failed"));
             }
+            self.reads
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             // On the bytes themselves: not counted as a seek.
             let mut bytes = self.bytes.lock().unwrap();
             let back = bytes.position();
@@ -337,5 +327,41 @@ mod tests {
         assert_eq!(at.len(), 50);
         read_all(&mut file, &at, &plain[..50], 1);
         read_all(&mut file, &at, &plain[..50], 7);
+    }
+
+    /// A temporary file's records, read back by four threads at once in
+    /// orders of their own (`pread`, nothing shared that moves), each give
+    /// its bytes; appending after them goes where it should.
+    #[test]
+    fn threads_read_a_temporary_files_records_side_by_side() {
+        let mut file = SealedFile::new(super::temporary_file()).expect("a temporary file");
+        let plain = records(301);
+        let at: Vec<u64> = plain
+            .iter()
+            .map(|p| file.append(&mut p.clone()).unwrap())
+            .collect();
+        let shared = &file;
+        std::thread::scope(|scope| {
+            for step in [1, 7, 11, 13] {
+                let (at, plain) = (&at, &plain);
+                scope.spawn(move || {
+                    for _ in 0..5 {
+                        let mut out = Vec::new();
+                        for k in 0..at.len() {
+                            let i = (k * step) % at.len();
+                            shared.read_at(at[i], plain[i].len(), &mut out).unwrap();
+                            assert_eq!(out, plain[i], "record {i}");
+                        }
+                    }
+                });
+            }
+        });
+        let last = records(3).pop().unwrap();
+        let a = file.append(&mut last.clone()).unwrap();
+        let mut out = Vec::new();
+        file.read_at(a, last.len(), &mut out).unwrap();
+        assert_eq!(out, last);
+        file.read_at(at[0], plain[0].len(), &mut out).unwrap();
+        assert_eq!(out, plain[0]);
     }
 }

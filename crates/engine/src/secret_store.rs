@@ -17,7 +17,8 @@
 //! [`Inventory::store_refs`]: intguard_model::Inventory::store_refs
 //! [`Inventory::connection_facts`]: intguard_model::Inventory::connection_facts
 
-use std::sync::{Arc, Mutex};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, RwLock};
 
 use intguard_model::{
     ConnectionFacts, Diagnostic, KeptConnections, KeptSecrets, KeptStores, MuleApp, SecretFacts,
@@ -29,16 +30,24 @@ use crate::sealed::{temporary_file, SealedFile, SpillFile};
 /// Where a scan moves the compact apps' [`SecretFacts`] (see the module);
 /// safe to use from the reading's and the rules' threads.
 pub(crate) struct SecretSpill {
+    /// `None`: nothing is moved out (no file). Appended to under the write
+    /// lock; read back under the read lock, by the rules' threads side by
+    /// side (each record one positional read: one lock for every read made
+    /// IG104's threads wait on each other at every app).
+    file: RwLock<Option<SealedFile>>,
     state: Mutex<State>,
-    /// The connections' facts read back last, with where they were: the
-    /// callers ask for an app's connections in turn, and each read the
-    /// app's whole record again (an app of 2,000 connections took seconds).
-    last_connections: Mutex<Option<(SpilledAt, Arc<Vec<ConnectionFacts>>)>>,
+    /// The connections' facts of the apps read back last, with where they
+    /// were: the callers ask for an app's connections in turn, and each
+    /// read the app's whole record again (an app of 2,000 connections took
+    /// seconds). A few: the identity graph's threads each go through apps
+    /// of their own.
+    last_connections: Mutex<VecDeque<(SpilledAt, Arc<Vec<ConnectionFacts>>)>>,
 }
 
+/// How many apps' connections' facts [`SecretSpill::load_connection`] keeps.
+const LAST_CONNECTIONS: usize = 4;
+
 struct State {
-    /// `None`: nothing is moved out (no file).
-    file: Option<SealedFile>,
     /// False once a write failed: the apps after it keep theirs in memory
     /// (what was written before stays readable).
     writable: bool,
@@ -61,19 +70,29 @@ impl SecretSpill {
     /// when `file` is `None` or no key can be drawn.
     pub(crate) fn with_file(file: Option<Box<dyn SpillFile>>) -> Self {
         SecretSpill {
+            file: RwLock::new(SealedFile::new(file)),
             state: Mutex::new(State {
-                file: SealedFile::new(file),
                 writable: true,
                 unread: Vec::new(),
                 unread_stores: Vec::new(),
                 unread_connections: Vec::new(),
             }),
-            last_connections: Mutex::new(None),
+            last_connections: Mutex::default(),
         }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The file to read from. (Never held while `state` is locked.)
+    fn file(&self) -> std::sync::RwLockReadGuard<'_, Option<SealedFile>> {
+        self.file.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The file to append to. (Taken with `state` locked first.)
+    fn file_mut(&self) -> std::sync::RwLockWriteGuard<'_, Option<SealedFile>> {
+        self.file.write().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Moves `app`'s [`SecretFacts`], store references and connections'
@@ -120,9 +139,11 @@ impl SecretSpill {
         let mut bytes = postcard::to_allocvec(record).ok()?;
         let len = u32::try_from(bytes.len()).ok()?;
         let mut state = self.lock();
-        let state = &mut *state;
-        let file = state.file.as_mut().filter(|_| state.writable)?;
-        match file.append(&mut bytes) {
+        if !state.writable {
+            return None;
+        }
+        let mut file = self.file_mut();
+        match file.as_mut()?.append(&mut bytes) {
             Ok(offset) => Some(SpilledAt { offset, len }),
             Err(_) => {
                 state.writable = false;
@@ -134,9 +155,9 @@ impl SecretSpill {
     /// The bytes of the record at `at`; `None` when they cannot be read.
     fn read(&self, at: SpilledAt) -> Option<Vec<u8>> {
         let mut bytes = Vec::new();
-        let mut state = self.lock();
-        let file = state.file.as_mut()?;
-        file.read_at(at.offset, at.len as usize, &mut bytes)
+        let file = self.file();
+        file.as_ref()?
+            .read_at(at.offset, at.len as usize, &mut bytes)
             .ok()
             .map(|_| bytes)
     }
@@ -159,8 +180,9 @@ impl SecretSpill {
 
     /// Some app's facts may still be moved out.
     fn writes(&self) -> bool {
-        let state = self.lock();
-        state.file.is_some() && state.writable
+        // One lock at a time (see `file`).
+        let has_file = self.file().is_some();
+        has_file && self.lock().writable
     }
 
     /// How many apps' records could not be read back.
@@ -241,17 +263,30 @@ impl SecretStore for SecretSpill {
     }
 
     fn load_connection(&self, at: SpilledAt, i: usize) -> Option<ConnectionFacts> {
-        let mut last = self
-            .last_connections
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        if let Some((_, facts)) = last.as_ref().filter(|(held, _)| *held == at) {
+        let last = || {
+            self.last_connections
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+        };
+        let held = last()
+            .iter()
+            .find(|(held, _)| *held == at)
+            .map(|(_, facts)| Arc::clone(facts));
+        if let Some(facts) = held {
             return facts.get(i).cloned();
         }
+        // Read and decoded with no lock held: the other threads' apps are
+        // read meanwhile.
         let facts: Arc<Vec<ConnectionFacts>> =
             Arc::new(self.load_record(at, |state| &mut state.unread_connections)?);
         let found = facts.get(i).cloned();
-        *last = Some((at, facts));
+        let mut last = last();
+        if !last.iter().any(|(held, _)| *held == at) {
+            if last.len() == LAST_CONNECTIONS {
+                last.pop_front();
+            }
+            last.push_back((at, facts));
+        }
         found
     }
 }
@@ -259,9 +294,10 @@ impl SecretStore for SecretSpill {
 /// Counts only: no key, no record.
 impl std::fmt::Debug for SecretSpill {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let file = format!("{:?}", *self.file());
         let state = self.lock();
         f.debug_struct("SecretSpill")
-            .field("file", &state.file)
+            .field("file", &format_args!("{file}"))
             .field("writable", &state.writable)
             .field("unread", &state.unread.len())
             .field("unread_stores", &state.unread_stores.len())
@@ -518,6 +554,75 @@ mod tests {
         }
     }
 
+    /// Three apps of three Salesforce connections each, each connection
+    /// logging in as a user of its own.
+    fn apps_of_three_connections(root: &Path) {
+        for app in ["orders-sapi", "billing-sapi", "claims-sapi"] {
+            let dir = root.join(app);
+            std::fs::create_dir_all(dir.join("src/main/mule")).unwrap();
+            std::fs::write(
+                dir.join("mule-artifact.json"),
+                "{\"minMuleVersion\": \"4.6.0\"}\n",
+            )
+            .unwrap();
+            let configs: String = (0..3)
+                .map(|i| {
+                    format!(
+                        "  <salesforce:sfdc-config name=\"SF_{i}\">\n    <salesforce:basic-connection username=\"int{i}.{app}@acme.com\" password=\"${{sf{i}.password}}\"/>\n  </salesforce:sfdc-config>\n"
+                    )
+                })
+                .collect();
+            std::fs::write(
+                dir.join("src/main/mule/global.xml"),
+                format!(
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\"\n  xmlns:salesforce=\"http://www.mulesoft.org/schema/mule/salesforce\">\n{configs}</mule>\n"
+                ),
+            )
+            .unwrap();
+        }
+    }
+
+    /// An app's connections are read back with one read of its record
+    /// while another app's are asked in between (two threads going through
+    /// apps of their own), and threads reading all of them side by side
+    /// get each as it was.
+    #[test]
+    fn connection_facts_are_read_once_per_app_by_threads_side_by_side() {
+        use std::sync::atomic::Ordering;
+        let tmp = tempfile::tempdir().unwrap();
+        apps_of_three_connections(tmp.path());
+        let mut inventory = read(tmp.path());
+        let before = held_connections(&inventory);
+        assert_eq!(before.iter().map(Vec::len).collect::<Vec<_>>(), [3, 3, 3]);
+        let file = Shared::default();
+        let store = SecretSpill::with_file(file.boxed());
+        for app in &mut inventory.apps {
+            store.move_out(app);
+        }
+        inventory.secret_store = Some(Arc::new(store));
+        let apps: Vec<&MuleApp> = inventory.apps.iter().collect();
+        for pair in [[apps[0], apps[1]], [apps[2], apps[0]]] {
+            let reads = file.reads.load(Ordering::Relaxed);
+            for k in 0..3 {
+                for app in pair {
+                    let c = &app.salesforce_connections[k];
+                    assert!(inventory.connection_facts(app, c).is_some());
+                }
+            }
+            let read = file.reads.load(Ordering::Relaxed) - reads;
+            assert!((1..=2).contains(&read), "{read} reads for two apps");
+        }
+        let inventory = &inventory;
+        std::thread::scope(|scope| {
+            let threads: Vec<_> = (0..3)
+                .map(|_| scope.spawn(|| connections_read_back(inventory)))
+                .collect();
+            for t in threads {
+                assert_eq!(t.join().unwrap(), before);
+            }
+        });
+    }
+
     /// Connections' facts that cannot be read back: no user, no panic; the
     /// report says the findings naming who they log in as are missing. On
     /// every IG303 and IG206 fixture tree: each whose findings of those
@@ -602,8 +707,7 @@ mod tests {
         let moved = spilled(&inventory);
         assert!(moved >= 3, "{moved}");
         store
-            .lock()
-            .file
+            .file_mut()
             .as_mut()
             .unwrap()
             .replace_file(Box::new(Shared {
