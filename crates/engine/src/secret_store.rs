@@ -32,8 +32,8 @@ use crate::sealed::{temporary_file, SealedFile, SpillFile};
 pub(crate) struct SecretSpill {
     /// `None`: nothing is moved out (no file). Appended to under the write
     /// lock; read back under the read lock, by the rules' threads side by
-    /// side (each record one positional read: one lock for every read made
-    /// IG104's threads wait on each other at every app).
+    /// side (a record is one positional read; under one lock for all,
+    /// IG104's threads waited on each other at every app).
     file: RwLock<Option<SealedFile>>,
     state: Mutex<State>,
     /// The connections' facts of the apps read back last, with where they
