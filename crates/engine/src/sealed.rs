@@ -261,7 +261,7 @@ mod tests {
 
     /// Reads back every record, in an order that jumps about (`step` prime
     /// to their number) or in order (`step` 1), each checked.
-    fn read_all(file: &mut SealedFile, at: &[u64], plain: &[Vec<u8>], step: usize) {
+    fn read_all(file: &SealedFile, at: &[u64], plain: &[Vec<u8>], step: usize) {
         let mut out = Vec::new();
         for k in 0..at.len() {
             let i = (k * step) % at.len();
@@ -282,7 +282,7 @@ mod tests {
         for (i, p) in plain.iter().enumerate() {
             at.push(file.append(&mut p.clone()).unwrap());
             if i % 10 == 9 {
-                read_all(&mut file, &at, &plain[..=i], 7);
+                read_all(&file, &at, &plain[..=i], 7);
             }
         }
         // Encrypted on disk.
@@ -296,18 +296,18 @@ mod tests {
             .map(|p| file.append(&mut p.clone()).unwrap())
             .collect();
         assert_eq!(seeks(&shared), 1, "appends one after another");
-        read_all(&mut file, &at, &plain, 1);
-        read_all(&mut file, &at, &plain, 7);
+        read_all(&file, &at, &plain, 1);
+        read_all(&file, &at, &plain, 7);
         let mut all = plain.clone();
         let mut all_at = at.clone();
         for p in records(5) {
             let a = file.append(&mut p.clone()).unwrap();
-            read_all(&mut file, &at, &plain, 7);
+            read_all(&file, &at, &plain, 7);
             all.push(p);
             all_at.push(a);
         }
         assert_eq!(seeks(&shared), 1, "reads leave the place");
-        read_all(&mut file, &all_at, &all, 7);
+        read_all(&file, &all_at, &all, 7);
 
         // A write failing part way: the file's place is unknown, and the
         // records before it read back.
@@ -325,8 +325,8 @@ mod tests {
             }
         }
         assert_eq!(at.len(), 50);
-        read_all(&mut file, &at, &plain[..50], 1);
-        read_all(&mut file, &at, &plain[..50], 7);
+        read_all(&file, &at, &plain[..50], 1);
+        read_all(&file, &at, &plain[..50], 7);
     }
 
     /// A temporary file's records, read back by four threads at once in
