@@ -275,6 +275,8 @@ def main(argv=None):
     ap.add_argument("--gitleaks")
     ap.add_argument("--detect-secrets")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--build", default="release",
+                    help="how intguard and the floor were built, said in the results")
     ap.add_argument("--runs", type=int, default=3, help="interleaved rounds of the fast tools")
     ap.add_argument("--slow-runs", type=int, default=1, help="runs of detect-secrets")
     ap.add_argument("--gitleaks-runs", type=int, default=3,
@@ -413,6 +415,7 @@ def main(argv=None):
     all_samples = [s for v in samples.values() for s in v] + [s for v in slow.values() for s in v]
     results = {
         "started": started,
+        "build": a.build,
         "machine": {
             "cores": NCPU,
             "uptime_before": uptime_before,
@@ -450,7 +453,7 @@ def fmt(v, unit=""):
 def render_md(r):
     t, ra, rec = r["tools"], r["ratios"], r["recall"]
     lines = []
-    lines.append("## Benchmark results (%s)" % r["started"])
+    lines.append("## Benchmark results (%s, %s build)" % (r["started"], r.get("build", "release")))
     lines.append("")
     c = r["corpus"]
     fat = (", fat: %d files, %.1f MB in as many apps as the half" % (c["fat_files"], c["fat_bytes"] / 1e6)

@@ -17,7 +17,9 @@
 # after which a reference is stopped and its time kept as a lower bound), BENCH_SKIP_REFERENCES=1 (time
 # only the floor and intguard), BENCH_OUT (bench/out), BENCH_CORPUS / BENCH_HALF_CORPUS / BENCH_FAT_CORPUS
 # (bench/corpus, bench/corpus-half, bench/corpus-fat: generated there when absent or made with other
-# arguments), BENCH_FAT_SCALE (2.35), BENCH_SKIP_FAT=1 (no fat corpus).
+# arguments), BENCH_FAT_SCALE (2.35), BENCH_SKIP_FAT=1 (no fat corpus), BENCH_PGO=1 (measure intguard
+# and the floor built by scripts/build-pgo.sh --floor, installing llvm-19 when no llvm-profdata is
+# found; BENCH_OUT then defaults to bench/out-pgo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -40,11 +42,26 @@ if ! /usr/bin/time -v true >/dev/null 2>&1; then
     apt-get update -qq && apt-get install -y -qq time >/dev/null
 fi
 
-say "building intguard and the floor (release)"
-cargo build --release -p intguard-cli -p intguard-bench-floor
-TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-INTGUARD=$TARGET_DIR/release/intguard
-FLOOR=$TARGET_DIR/release/intguard-bench-floor
+if [[ ${BENCH_PGO:-0} == 1 ]]; then
+    # Both built the same way, so that the ratio compares work, not builds.
+    if ! bash scripts/build-pgo.sh --check 2>/dev/null; then
+        say "installing llvm-19 (llvm-profdata) for the PGO build"
+        apt-get update -qq && apt-get install -y -qq llvm-19 >/dev/null
+    fi
+    say "building intguard and the floor with profile-guided optimization (scripts/build-pgo.sh)"
+    bash scripts/build-pgo.sh --floor
+    INTGUARD=$ROOT/target/pgo/release/intguard
+    FLOOR=$ROOT/target/pgo/release/intguard-bench-floor
+    BUILD="PGO release (scripts/build-pgo.sh --floor)"
+    OUT=${BENCH_OUT:-$ROOT/bench/out-pgo}
+else
+    say "building intguard and the floor (release)"
+    cargo build --release -p intguard-cli -p intguard-bench-floor
+    TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+    INTGUARD=$TARGET_DIR/release/intguard
+    FLOOR=$TARGET_DIR/release/intguard-bench-floor
+    BUILD=release
+fi
 
 # A corpus is reused only when it was made with the same generator arguments.
 make_corpus() { # DIR APPS [FLOW_SCALE]
@@ -89,7 +106,7 @@ say "measuring (machine: $(nproc) cores, $(uptime))"
 python3 bench/measure.py \
     --corpus "$CORPUS" --half-corpus "$HALF_CORPUS" \
     --floor "$FLOOR" --intguard "$INTGUARD" \
-    --out "$OUT" \
+    --out "$OUT" --build "$BUILD" \
     --runs "${BENCH_RUNS:-3}" --slow-runs "${BENCH_SLOW_RUNS:-1}" --gitleaks-runs "${BENCH_GITLEAKS_RUNS:-3}" \
     --slow-timeout "${BENCH_SLOW_TIMEOUT:-3600}" \
     "${MEASURE_ARGS[@]}"
