@@ -12,7 +12,8 @@
 # Salesforce org and examples/, in every report format and through `identities`, `fix jwt`
 # and `fix permissions` (a path no run takes is optimized as cold, so each command is run
 # once); the profiles merged with llvm-profdata; the optimized build (target/pgo); and a check
-# that it reports the example exactly as the plain release build does.
+# that it reports the example exactly as the plain release build does. RUSTFLAGS set in the
+# environment apply to both builds, before the profile's flag.
 #
 # llvm-profdata must read what rustc's LLVM writes. Looked for in this order: $LLVM_PROFDATA;
 # rustup's llvm-tools (`rustup component add llvm-tools`); the newest /usr/lib/llvm-*/bin
@@ -28,7 +29,7 @@ for arg in "$@"; do
         --floor) WITH_FLOOR=1 ;;
         --check) CHECK_ONLY=1 ;;
         -h | --help)
-            sed -n '2,19p' "$0"
+            sed -n '2,20p' "$0"
             exit 0
             ;;
         *)
@@ -86,7 +87,7 @@ trap 'rm -rf "$WORK"' EXIT
 PROFILES=$GEN_TARGET/profiles
 
 say "instrumented build (target/pgo-gen)"
-RUSTFLAGS="-Cprofile-generate=$PROFILES" CARGO_TARGET_DIR=$GEN_TARGET \
+RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }-Cprofile-generate=$PROFILES" CARGO_TARGET_DIR=$GEN_TARGET \
     cargo build --release "${PACKAGES[@]}"
 
 say "training inputs: a 150-app Mule monorepo (seed 7) and a 20-profile org"
@@ -125,7 +126,7 @@ MERGED=$USE_TARGET/profiles/$(sha256sum "$WORK/merged.profdata" | cut -c1-16).pr
 cp "$WORK/merged.profdata" "$MERGED"
 
 say "optimized build (target/pgo)"
-RUSTFLAGS="-Cprofile-use=$MERGED" CARGO_TARGET_DIR=$USE_TARGET \
+RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }-Cprofile-use=$MERGED" CARGO_TARGET_DIR=$USE_TARGET \
     cargo build --release "${PACKAGES[@]}"
 
 say "checking it reports the example as the plain release build does"
