@@ -30,7 +30,8 @@ for arg in "$@"; do
         --floor) WITH_FLOOR=1 ;;
         --check) CHECK_ONLY=1 ;;
         -h | --help)
-            sed -n '2,21p' "$0"
+            # The comment block at the top, whatever its length.
+            awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
             exit 0
             ;;
         *)
