@@ -2777,3 +2777,68 @@ fn a_secret_in_a_replaced_yaml_block_is_not_moved() {
         plan.actions
     );
 }
+
+/// IG102's fix and `fix secrets` agree on what the command moves: a name
+/// another environment defines as a reference (`${SFDC_DEV_PASSWORD}`)
+/// moves nowhere, and its finding gives the way by hand and why instead of
+/// the command; a name whose every definition is a clear value moves, and
+/// its finding names the command.
+#[test]
+fn ig102_names_the_command_only_where_it_moves_the_value() {
+    let (_dir, app) = fixture("mule4-reference-env");
+    let (_, findings) = scan(&app);
+    let fix_at = |file: &str, line: u32| -> &str {
+        let f = findings
+            .iter()
+            .find(|f| f.location.path.ends_with(file) && f.location.line == line)
+            .unwrap_or_else(|| panic!("no IG102 at {file}:{line}: {findings:#?}"));
+        &f.fix
+    };
+    let declined = fix_at("properties/prod.yaml", 4);
+    assert!(
+        declined.contains(
+            "intguard fix secrets does not move it: it moves a name in every environment or in none, and dev.yaml:4 defines `sfdc.password` as a reference"
+        ),
+        "{declined}"
+    );
+    assert!(
+        !declined.contains("intguard fix secrets --key-env"),
+        "{declined}"
+    );
+    assert!(
+        declined.contains("intguard secure-props encrypt --key-env <VAR holding the key> --algorithm AES --mode CBC --random-iv --wrap"),
+        "{declined}"
+    );
+    for file in ["properties/dev.yaml", "properties/prod.yaml"] {
+        let moves = fix_at(file, 7);
+        assert!(moves.contains("intguard fix secrets --key-env"), "{moves}");
+        assert!(!moves.contains("does not move it"), "{moves}");
+    }
+    let p = plan(&app);
+    let moved: Vec<&str> = p.moved.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(
+        moved,
+        ["billing.password", "billing.password"],
+        "{:#?}",
+        p.actions
+    );
+    assert_eq!(p.skipped.len(), 2, "{:?}", p.skipped);
+    assert!(
+        p.skipped
+            .iter()
+            .any(|s| s.contains("dev.yaml:4:3: `sfdc.password`: defined as a reference")),
+        "{:?}",
+        p.skipped
+    );
+    assert!(
+        p.skipped
+            .iter()
+            .any(|s| s.contains("prod.yaml:4:3: `sfdc.password`: not moved either")),
+        "{:?}",
+        p.skipped
+    );
+    let shown = format!("{findings:?} {:?} {:?}", p.skipped, p.actions);
+    for secret in ["Bill-Sfdc-Prod-77", "Bill-Dev-Pass-31", "Bill-Prod-Pass-52"] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+}
