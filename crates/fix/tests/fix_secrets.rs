@@ -2779,7 +2779,8 @@ fn a_secret_in_a_replaced_yaml_block_is_not_moved() {
 }
 
 /// IG102's fix and `fix secrets` agree on what the command moves: a name
-/// another environment defines as a reference (`${SFDC_DEV_PASSWORD}`)
+/// another environment defines as a reference (`${SFDC_DEV_PASSWORD}`), or
+/// that another property reads as a plain one (`${erp.password}` in a URL),
 /// moves nowhere, and its finding gives the way by hand and why instead of
 /// the command; a name whose every definition is a clear value moves, and
 /// its finding names the command.
@@ -2810,6 +2811,19 @@ fn ig102_names_the_command_only_where_it_moves_the_value() {
         "{declined}"
     );
     for file in ["properties/dev.yaml", "properties/prod.yaml"] {
+        let read_by = fix_at(file, 9);
+        assert!(
+            read_by.contains(
+                "intguard fix secrets does not move it: it moves a name in every environment or in none, and `erp.url` (dev.yaml:10) reads `erp.password` as a plain property"
+            ),
+            "{read_by}"
+        );
+        assert!(
+            !read_by.contains("intguard fix secrets --key-env"),
+            "{read_by}"
+        );
+    }
+    for file in ["properties/dev.yaml", "properties/prod.yaml"] {
         let moves = fix_at(file, 7);
         assert!(moves.contains("intguard fix secrets --key-env"), "{moves}");
         assert!(!moves.contains("does not move it"), "{moves}");
@@ -2822,7 +2836,16 @@ fn ig102_names_the_command_only_where_it_moves_the_value() {
         "{:#?}",
         p.actions
     );
-    assert_eq!(p.skipped.len(), 2, "{:?}", p.skipped);
+    assert_eq!(p.skipped.len(), 4, "{:?}", p.skipped);
+    for file in ["dev.yaml:9:3", "prod.yaml:9:3"] {
+        assert!(
+            p.skipped.iter().any(|s| s.contains(&format!(
+                "{file}: `erp.password`: also read as a plain property by `erp.url`"
+            ))),
+            "{:?}",
+            p.skipped
+        );
+    }
     assert!(
         p.skipped
             .iter()
@@ -2838,7 +2861,13 @@ fn ig102_names_the_command_only_where_it_moves_the_value() {
         p.skipped
     );
     let shown = format!("{findings:?} {:?} {:?}", p.skipped, p.actions);
-    for secret in ["Bill-Sfdc-Prod-77", "Bill-Dev-Pass-31", "Bill-Prod-Pass-52"] {
+    for secret in [
+        "Bill-Sfdc-Prod-77",
+        "Bill-Dev-Pass-31",
+        "Bill-Prod-Pass-52",
+        "Erp-Dev-Pass-64",
+        "Erp-Prod-Pass-19",
+    ] {
         assert!(!shown.contains(secret), "{secret} in {shown}");
     }
 }

@@ -1,6 +1,7 @@
 //! IG102 in property files and `<global-property>` elements: clear secret
 //! values, with the attributes that read them.
 
+use super::fix_secrets_declines::Declined;
 use super::*;
 
 /// A secret attribute that reads a property definition.
@@ -278,7 +279,7 @@ pub(super) fn property_findings<'a>(
     let uses = Uses::of(app);
     let sent = sent_as_credentials(app);
     // Made when a finding in a plain file first asks.
-    let mut blockers: Option<HashMap<&str, Blocker<'a>>> = None;
+    let mut declined: Option<Declined<'a>> = None;
 
     // (b) property files of every environment, loaded or not.
     for file in &app.property_files {
@@ -424,7 +425,7 @@ pub(super) fn property_findings<'a>(
                     file_name(&file.path)
                 ),
                 (MuleRuntime::Mule3, false, None) => {
-                    let (how, declined) = fix_secrets_declines(app, key, &mut blockers, how, by_hand);
+                    let (how, declined) = Declined::how(&mut declined, app, key, how, by_hand);
                     format!(
                         "Move it to {} as `{}=![<encrypted value>]` (the ${{{}}} references stay): {how}.{declined} Then change the secret: the clear value stays in git history.",
                         mule3_secure_file(app), key, key
@@ -436,7 +437,7 @@ pub(super) fn property_findings<'a>(
                     key
                 ),
                 (MuleRuntime::Mule4, false, None) => {
-                    let (how, declined) = fix_secrets_declines(app, key, &mut blockers, how, by_hand);
+                    let (how, declined) = Declined::how(&mut declined, app, key, how, by_hand);
                     format!(
                         "Move it to the environment's secure properties file ({}) as `{}` and read it as ${{secure::{}}}: {how}.{declined} Then change the secret: the clear value stays in git history.",
                         app.secure_file_hint(),
@@ -537,84 +538,6 @@ pub(super) fn property_findings<'a>(
             f = f.related(r);
         }
         out.push(f);
-    }
-}
-
-/// A definition of a name that `intguard fix secrets` does not move, and
-/// what it is: the fix moves a name in every environment or in none (the
-/// references read it from the secure files everywhere, or nowhere), so
-/// such a definition keeps the name's clear values where they are too.
-#[derive(Clone, Copy)]
-struct Blocker<'a> {
-    location: &'a Location,
-    what: &'static str,
-}
-
-/// The first definition of each name, in the loaded plain files outside the
-/// test sources (the ones `fix secrets` moves), that it does not move: a
-/// reference (`${SF_PASSWORD}`) or an encrypted value. One that already
-/// reads itself as `${secure::name}` is done, not in the way.
-fn blockers_of(app: &MuleApp) -> HashMap<&str, Blocker<'_>> {
-    let mut out: HashMap<&str, Blocker> = HashMap::new();
-    for file in app
-        .property_files
-        .iter()
-        .filter(|f| !f.secure && f.loaded && !crate::support::in_test_sources(&f.path))
-    {
-        for e in &file.entries {
-            if out.contains_key(e.key()) || reads_itself_securely(e.value(), e.key()) {
-                continue;
-            }
-            let what = if e.value().contains("${") {
-                "a reference"
-            } else if e.encrypted_payload().is_some() {
-                "an encrypted value"
-            } else {
-                continue;
-            };
-            out.insert(
-                e.key(),
-                Blocker {
-                    location: &e.location,
-                    what,
-                },
-            );
-        }
-    }
-    out
-}
-
-/// `${secure::name}`: the definition reads the value from a secure file.
-fn reads_itself_securely(value: &str, name: &str) -> bool {
-    value
-        .trim()
-        .strip_prefix("${secure::")
-        .and_then(|v| v.strip_suffix('}'))
-        .is_some_and(|v| v.trim() == name)
-}
-
-/// How to encrypt a clear value of `key` in a plain file, and what to add
-/// when `intguard fix secrets` would decline to move it (another
-/// environment defines `key` as a reference or an encrypted value): then
-/// the way by hand, and why, instead of a command that changes nothing.
-fn fix_secrets_declines<'a, 's>(
-    app: &'a MuleApp,
-    key: &str,
-    blockers: &mut Option<HashMap<&'a str, Blocker<'a>>>,
-    how: &'s str,
-    by_hand: &'s str,
-) -> (&'s str, String) {
-    match blockers.get_or_insert_with(|| blockers_of(app)).get(key) {
-        Some(b) => (
-            by_hand,
-            format!(
-                " intguard fix secrets does not move it: it moves a name in every environment or in none, and {}:{} defines `{key}` as {}; give that environment's definition a place in its secure file too, and move both by hand.",
-                file_name(&b.location.path),
-                b.location.line,
-                b.what
-            ),
-        ),
-        None => (how, String::new()),
     }
 }
 
