@@ -1563,3 +1563,61 @@ fn a_property_a_global_property_sets_is_not_overridden() {
     apply_and_rescan(&app, &p, "SF", "int@acme.com");
     assert_eq!(defined(&app, "SF.keystore.path"), Vec::<String>::new());
 }
+
+/// Found by testing: a username read through a reference with a default
+/// (`${sf.user:svc.billing@acme.com.dev}`) that only prod's file defines got
+/// its consumer key, keystore and store password properties in prod's file
+/// alone, so the switched connection could not resolve them in dev and qa
+/// (Mule refuses to start on an undefined property). Every environment's
+/// file gets them now, and each of the connection's references resolves in
+/// every environment after the switch.
+#[test]
+fn a_defaulted_username_gets_the_properties_in_every_environment() {
+    let (_tmp, app) = fixture("jwt-default-user");
+    let p = plan(&app, &JwtOptions::default());
+    for env in ["dev", "qa", "prod"] {
+        let text = new_text(&p, &format!("config/{env}.yaml"));
+        for key in [
+            "consumerKey:",
+            "keystore:",
+            "path:",
+            "password: \"<keystore password>\"",
+        ] {
+            assert!(text.contains(key), "{env}: {key} missing in {text}");
+        }
+    }
+    apply_and_rescan(
+        &app,
+        &p,
+        "Billing_SF",
+        "${sf.user:svc.billing@acme.com.dev}",
+    );
+    let (after, _) = scan(&app);
+    let conn = after
+        .connections()
+        .map(|(_, c)| c)
+        .find(|c| c.config_name == "Billing_SF")
+        .unwrap();
+    let billing = &after.apps[0];
+    for attr in [
+        "consumerKey",
+        "keyStore",
+        "storePassword",
+        "principal",
+        "tokenEndpoint",
+        "audienceUrl",
+    ] {
+        let value = conn.attr(attr).unwrap_or_else(|| panic!("no {attr}"));
+        let resolved = billing.resolve_all(value);
+        let envs: Vec<Option<&str>> = resolved.iter().map(|r| r.environment).collect();
+        assert_eq!(envs, [Some("dev"), Some("prod"), Some("qa")], "{attr}");
+        for r in &resolved {
+            assert!(
+                r.value.is_some(),
+                "{attr} unresolved in {:?}: {:?}",
+                r.environment,
+                r.unresolved
+            );
+        }
+    }
+}

@@ -138,13 +138,7 @@ impl<'a> Switch<'a, '_> {
         // The property files that define the username: each environment's. A
         // literal or `${secure::...}` username: see [`Placement`].
         let placement = match &user_ref {
-            Some((name, false)) => Placement::Files(
-                self.index
-                    .files_defining(name)
-                    .filter(|(f, _)| plain_loaded(f))
-                    .map(|(f, _)| f.path.to_string())
-                    .collect(),
-            ),
+            Some((name, false)) => Placement::Files(self.username_files(app, name, &element)),
             Some((name, true)) => beside_secure(app, self.index, name, &element),
             None if literal => for_literal(app, self.index, &element),
             None => Placement::Files(Vec::new()),
@@ -713,6 +707,33 @@ impl<'a> Switch<'a, '_> {
         Ok(())
     }
 
+    /// The plain files a `${name}` username's new properties go to: those
+    /// that define the username, and, as the switched connection reads them
+    /// in every environment, one file of each environment whose files do not
+    /// (it takes the reference's default, `${sf.user:svc@acme.com}`, or a
+    /// value given at deploy time): left out, Mule could not resolve the
+    /// keystore there. None when no file defines the username (a note says
+    /// where to define them instead).
+    fn username_files(&self, app: &MuleApp, name: &str, element: &Element) -> Vec<String> {
+        let defining: Vec<&PropertyFile> = self
+            .index
+            .files_defining(name)
+            .map(|(f, _)| f)
+            .filter(|f| plain_loaded(f))
+            .collect();
+        let mut files: Vec<String> = defining.iter().map(|f| f.path.to_string()).collect();
+        if files.is_empty() || defining.iter().any(|f| f.environment.is_none()) {
+            return files;
+        }
+        let covered: BTreeSet<&str> = defining
+            .iter()
+            .filter_map(|f| f.environment.as_deref())
+            .collect();
+        let reading = self.index.files_defining_any(&element_reads(element));
+        files.extend(per_environment(app, &reading, |env| !covered.contains(env)));
+        files
+    }
+
     /// Adds `props` as `<global-property>` elements after `gp`, with its indentation,
     /// leaving out the names the app sets already.
     fn add_global_properties(
@@ -899,14 +920,19 @@ fn choose<'f>(
         .map(|(_, f)| f)
 }
 
-/// One plain file of each environment of the app (by [`choose`]), in the
-/// environments' order.
-fn per_environment(app: &MuleApp, reading: &HashSet<usize>) -> Vec<String> {
+/// One plain file of each environment of the app that `wanted` keeps (by
+/// [`choose`]), in the environments' order.
+fn per_environment(
+    app: &MuleApp,
+    reading: &HashSet<usize>,
+    wanted: impl Fn(&str) -> bool,
+) -> Vec<String> {
     let envs: BTreeSet<&str> = app
         .property_files
         .iter()
         .filter(|f| plain_loaded(f))
         .filter_map(|f| f.environment.as_deref())
+        .filter(|env| wanted(env))
         .collect();
     envs.into_iter()
         .filter_map(|env| {
@@ -936,7 +962,7 @@ fn for_literal(app: &MuleApp, index: &AppIndex<'_>, element: &Element) -> Placem
     match common {
         Some(f) => Placement::Common(vec![f.path.to_string()]),
         None => {
-            let files = per_environment(app, &reading);
+            let files = per_environment(app, &reading, |_| true);
             if files.is_empty() {
                 Placement::Files(Vec::new())
             } else {
