@@ -75,6 +75,17 @@ pub fn placeholder_default(reference: &str) -> Option<&str> {
     Some(&body[colon + 1..])
 }
 
+/// Whether a property definition's `value` is `${secure::name}` of its own
+/// `name`: it reads the value from a secure file (what `intguard fix
+/// secrets` writes where it moves a name).
+pub fn reads_itself_securely(value: &str, name: &str) -> bool {
+    value
+        .trim()
+        .strip_prefix("${secure::")
+        .and_then(|v| v.strip_suffix('}'))
+        .is_some_and(|v| v.trim() == name)
+}
+
 /// A DataWeave expression that concatenates strings and property reads
 /// (`#['http://' ++ p('crm.host') ++ '/api']`) as the `${...}` template it
 /// stands for (`http://${crm.host}/api`), so that it resolves per
@@ -302,6 +313,24 @@ fn dataweave_p_calls(raw: &str) -> Vec<Placeholder> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_definition_reading_itself_from_a_secure_file() {
+        assert!(reads_itself_securely(
+            "${secure::sf.password}",
+            "sf.password"
+        ));
+        assert!(reads_itself_securely(
+            " ${secure:: sf.password } ",
+            "sf.password"
+        ));
+        assert!(!reads_itself_securely("${sf.password}", "sf.password"));
+        assert!(!reads_itself_securely("${secure::sf.token}", "sf.password"));
+        assert!(!reads_itself_securely(
+            "${secure::sf.password}-x",
+            "sf.password"
+        ));
+    }
 
     #[test]
     fn dataweave_concatenations_read_as_templates() {

@@ -10,6 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
+use intguard_model::expr::reads_itself_securely;
 use intguard_model::property_names::{new_property_names, XmlSecret};
 use intguard_model::secret::mask;
 use intguard_model::vocab;
@@ -72,16 +73,6 @@ fn format_of(path: &str) -> PropertyFormat {
 
 pub(crate) fn in_test_sources(path: &str) -> bool {
     path.contains("/src/test/") || path.starts_with("src/test/")
-}
-
-/// `${secure::name}`: the definition already reads the value from a secure
-/// file (what this module writes).
-fn reads_itself_securely(value: &str, name: &str) -> bool {
-    value
-        .trim()
-        .strip_prefix("${secure::")
-        .and_then(|v| v.strip_suffix('}'))
-        .is_some_and(|v| v.trim() == name)
 }
 
 /// Plans the fix of every IG102 finding (others are ignored) in the inventory's apps.

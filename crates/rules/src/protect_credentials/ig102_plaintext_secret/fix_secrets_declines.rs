@@ -9,6 +9,7 @@
 //! with `p()`: those it lists, with why, when it runs.)
 
 use super::*;
+use intguard_model::expr::reads_itself_securely;
 
 /// Why the command leaves a name, with the place in the way.
 #[derive(Clone, Copy)]
@@ -110,13 +111,4 @@ impl<'a> Declined<'a> {
             ),
         )
     }
-}
-
-/// `${secure::name}`: the definition reads the value from a secure file.
-fn reads_itself_securely(value: &str, name: &str) -> bool {
-    value
-        .trim()
-        .strip_prefix("${secure::")
-        .and_then(|v| v.strip_suffix('}'))
-        .is_some_and(|v| v.trim() == name)
 }
