@@ -712,7 +712,7 @@ impl<'a> Switch<'a, '_> {
     /// in every environment, one file of each environment whose files do not
     /// (it takes the reference's default, `${sf.user:svc@acme.com}`, or a
     /// value given at deploy time): left out, Mule could not resolve the
-    /// keystore there. None when no file defines the username (a note says
+    /// keystore there. Empty when no file defines the username (a note says
     /// where to define them instead).
     fn username_files(&self, app: &MuleApp, name: &str, element: &Element) -> Vec<String> {
         let defining: Vec<&PropertyFile> = self

@@ -28,9 +28,7 @@ mod literals;
 mod places;
 pub(crate) mod workspace;
 
-use config::{
-    check_key, check_key_against, encrypt, has_placeholder, target_ciphers, Setup, KEY_PROPERTY,
-};
+use config::{check_key, check_key_against, encrypt, target_ciphers, Setup, KEY_PROPERTY};
 pub(crate) use config::{
     config_cipher, config_ciphers, config_for_file, decrypt_plausible, file_ciphers, setup, targets,
 };
@@ -704,7 +702,7 @@ impl Moving<'_> {
                     );
                     continue 'names;
                 }
-                if has_placeholder(e.value()) || e.encrypted_payload().is_some() {
+                if e.is_reference_or_encrypted() {
                     blocked(
                         plan,
                         at,

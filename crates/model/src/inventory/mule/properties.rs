@@ -285,6 +285,12 @@ impl PropertyEntry {
         let v = crate::trim::trim(self.value());
         v.strip_prefix("![")?.strip_suffix(']')
     }
+
+    /// The value is a reference (`${SF_PASSWORD}`, alone or in text) or an
+    /// encrypted `![...]` one: no clear value `intguard fix secrets` can move.
+    pub fn is_reference_or_encrypted(&self) -> bool {
+        self.value().contains("${") || self.encrypted_payload().is_some()
+    }
 }
 
 /// The value is masked: a debug print in a log or a failed assertion must

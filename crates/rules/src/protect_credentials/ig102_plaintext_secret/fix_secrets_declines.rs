@@ -8,6 +8,8 @@
 //! written in forms it does not rewrite and names DataWeave scripts read
 //! with `p()`: those it lists, with why, when it runs.)
 
+use std::cell::OnceCell;
+
 use super::*;
 use intguard_model::expr::reads_itself_securely;
 
@@ -23,11 +25,22 @@ enum Why<'a> {
     Global(&'a Location),
 }
 
-/// For each name the command leaves, why (the first reason it would give).
-pub(super) struct Declined<'a>(HashMap<&'a str, Why<'a>>);
+/// For each name of an app the command leaves, why (the first reason it
+/// would give), worked out when a finding first asks.
+pub(super) struct Declined<'a> {
+    app: &'a MuleApp,
+    why: OnceCell<HashMap<&'a str, Why<'a>>>,
+}
 
 impl<'a> Declined<'a> {
-    fn of(app: &'a MuleApp) -> Self {
+    pub(super) fn new(app: &'a MuleApp) -> Self {
+        Declined {
+            app,
+            why: OnceCell::new(),
+        }
+    }
+
+    fn reasons(app: &'a MuleApp) -> HashMap<&'a str, Why<'a>> {
         // What the command moves: the loaded plain files outside the test
         // sources (a definition that already reads itself as
         // `${secure::name}` is done, not in the way).
@@ -41,12 +54,12 @@ impl<'a> Declined<'a> {
             if out.contains_key(e.key()) || reads_itself_securely(e.value(), e.key()) {
                 continue;
             }
-            let what = if e.value().contains("${") {
-                "a reference"
-            } else if e.encrypted_payload().is_some() {
-                "an encrypted value"
-            } else {
+            if !e.is_reference_or_encrypted() {
                 continue;
+            }
+            let what = match e.encrypted_payload() {
+                Some(_) => "an encrypted value",
+                None => "a reference",
             };
             out.insert(e.key(), Why::Defined(&e.location, what));
         }
@@ -72,22 +85,16 @@ impl<'a> Declined<'a> {
             out.entry(g.name.as_str())
                 .or_insert(Why::Global(&g.location));
         }
-        Declined(out)
+        out
     }
 
     /// How to encrypt a clear value of `key` in a plain file (`how`, which
     /// names the command), or, where the command leaves `key`, the way by
     /// hand and a sentence saying why.
-    pub(super) fn how<'s>(
-        declined: &mut Option<Declined<'a>>,
-        app: &'a MuleApp,
-        key: &str,
-        how: &'s str,
-        by_hand: &'s str,
-    ) -> (&'s str, String) {
-        let why = match declined.get_or_insert_with(|| Declined::of(app)).0.get(key) {
-            None => return (how, String::new()),
-            Some(why) => *why,
+    pub(super) fn how<'s>(&self, key: &str, how: &'s str, by_hand: &'s str) -> (&'s str, String) {
+        let reasons = self.why.get_or_init(|| Declined::reasons(self.app));
+        let Some(&why) = reasons.get(key) else {
+            return (how, String::new());
         };
         let at = |l: &Location| format!("{}:{}", file_name(&l.path), l.line);
         let because = match why {

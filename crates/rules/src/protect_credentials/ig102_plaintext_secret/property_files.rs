@@ -278,8 +278,7 @@ pub(super) fn property_findings<'a>(
 ) {
     let uses = Uses::of(app);
     let sent = sent_as_credentials(app);
-    // Made when a finding in a plain file first asks.
-    let mut declined: Option<Declined<'a>> = None;
+    let declined = Declined::new(app);
 
     // (b) property files of every environment, loaded or not.
     for file in &app.property_files {
@@ -425,9 +424,9 @@ pub(super) fn property_findings<'a>(
                     file_name(&file.path)
                 ),
                 (MuleRuntime::Mule3, false, None) => {
-                    let (how, declined) = Declined::how(&mut declined, app, key, how, by_hand);
+                    let (how, why_not) = declined.how(key, how, by_hand);
                     format!(
-                        "Move it to {} as `{}=![<encrypted value>]` (the ${{{}}} references stay): {how}.{declined} Then change the secret: the clear value stays in git history.",
+                        "Move it to {} as `{}=![<encrypted value>]` (the ${{{}}} references stay): {how}.{why_not} Then change the secret: the clear value stays in git history.",
                         mule3_secure_file(app), key, key
                     )
                 }
@@ -437,9 +436,9 @@ pub(super) fn property_findings<'a>(
                     key
                 ),
                 (MuleRuntime::Mule4, false, None) => {
-                    let (how, declined) = Declined::how(&mut declined, app, key, how, by_hand);
+                    let (how, why_not) = declined.how(key, how, by_hand);
                     format!(
-                        "Move it to the environment's secure properties file ({}) as `{}` and read it as ${{secure::{}}}: {how}.{declined} Then change the secret: the clear value stays in git history.",
+                        "Move it to the environment's secure properties file ({}) as `{}` and read it as ${{secure::{}}}: {how}.{why_not} Then change the secret: the clear value stays in git history.",
                         app.secure_file_hint(),
                         app.secure_line(key),
                         key
