@@ -696,3 +696,59 @@ fn the_fix_follows_the_attribute_that_reads_the_value() {
     );
     assert_no_secret(&findings);
 }
+
+/// A value in a file only `<configuration-properties>` loads: the committed
+/// key opens it, so it is leaked, but no secure-properties configuration
+/// loads its file. The finding does not say the configuration decrypts that
+/// file, and its fix puts the new secret where the configuration reads it
+/// (`fix secrets` re-encrypts only what a configuration loads).
+#[test]
+fn a_value_no_configuration_loads_is_moved_where_one_does() {
+    let rel = "IG104/unloaded-file";
+    common::assert_places(
+        "IG104",
+        rel,
+        &[
+            ("erp-sync/src/main/resources/properties/prod-secure.yaml", 2),
+            ("erp-sync/src/main/resources/properties/prod.yaml", 3),
+        ],
+    );
+    let findings = common::run("IG104", rel);
+    let loaded = common::finding_at(
+        &findings,
+        "erp-sync/src/main/resources/properties/prod-secure.yaml",
+        2,
+    );
+    let unloaded = common::finding_at(
+        &findings,
+        "erp-sync/src/main/resources/properties/prod.yaml",
+        3,
+    );
+    let config_says = |f: &intguard_model::Finding| {
+        f.related
+            .iter()
+            .find(|r| r.path.ends_with("global.xml"))
+            .map(|r| (r.line, r.message.to_string()))
+    };
+    assert_eq!(
+        config_says(loaded),
+        Some((
+            14,
+            "<secure-properties:config> `Secure_Props` decrypts prod-secure.yaml with this key (AES/CBC/PKCS5Padding (random IV))".to_string()
+        ))
+    );
+    assert_eq!(
+        config_says(unloaded),
+        Some((
+            14,
+            "with this key, the cipher of <secure-properties:config> `Secure_Props` (AES/CBC/PKCS5Padding (random IV)) opens it, though that configuration does not load prod.yaml".to_string()
+        ))
+    );
+    let moved = "put the new secret, encrypted, in a file <secure-properties:config> `Secure_Props` loads and read it as ${secure::erp.password}: no secure-properties configuration loads prod.yaml, so Mule does not decrypt it there and intguard fix secrets leaves it as it is";
+    assert!(unloaded.fix.contains(moved), "{}", unloaded.fix);
+    assert!(!loaded.fix.contains("put the new secret"), "{}", loaded.fix);
+    common::assert_no_secrets(
+        rel,
+        &["UnloadedK3y-16by", "ErpUnl0aded-Pass", "SfdcL0aded-Pass"],
+    );
+}

@@ -221,8 +221,24 @@ pub(super) fn finding_for(
     let shared_user = who
         .clone()
         .filter(|_| crate::identities::is_login_secret(name));
+    // A file no secure-properties config loads: Mule hands on its `![...]`
+    // text as it is, and `fix secrets` re-encrypts only what a config
+    // loads, so the new secret belongs in a file the config does load.
+    let config_label = config.label_in.as_deref().unwrap_or(&config.label);
+    let unloaded = if file.reader.is_none() {
+        let read_as = if mule3 {
+            String::new()
+        } else {
+            format!(" and read it as ${{secure::{name}}}")
+        };
+        format!(
+            "; put the new secret, encrypted, in a file {config_label} loads{read_as}: no secure-properties configuration loads {file_label}, so Mule does not decrypt it there and intguard fix secrets leaves it as it is"
+        )
+    } else {
+        String::new()
+    };
     let fix = format!(
-        "Treat `{name}`{in_env} as leaked and {}. Generate a new key, {keep}; {reencrypt}; and {remove}.",
+        "Treat `{name}`{in_env} as leaked and {}. Generate a new key, {keep}; {reencrypt}{unloaded}; and {remove}.",
         change_for_reader(name, who.as_deref(), key.change),
     );
     // With the value's digest when it decrypts to text: a secret rotated
@@ -250,14 +266,21 @@ pub(super) fn finding_for(
     if (&config.location.path, config.location.line) != (&src.location.path, src.location.line) {
         finding = finding.related(Related::new(
             &config.location,
-            format!(
-                "{} decrypts {file_label} with this key ({})",
-                match &config.label_in {
-                    Some(label) => format!("{label},"),
-                    None => config.label.to_string(),
-                },
-                hit.cipher
-            ),
+            if file.reader.is_some() {
+                format!(
+                    "{} decrypts {file_label} with this key ({})",
+                    match &config.label_in {
+                        Some(label) => format!("{label},"),
+                        None => config.label.to_string(),
+                    },
+                    hit.cipher
+                )
+            } else {
+                format!(
+                    "with this key, the cipher of {config_label} ({}) opens it, though that configuration does not load {file_label}",
+                    hit.cipher
+                )
+            },
         ));
     }
     let others: Vec<&KeySource<'_>> = candidate

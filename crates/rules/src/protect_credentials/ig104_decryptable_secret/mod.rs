@@ -48,15 +48,18 @@ variable named like an encryption key anywhere in the scan), and tries each one 
 IV from the key or prepended to the value). A value counts as decrypted only when the
 padding checks out and the plaintext is valid UTF-8 without control characters.
 
-One finding per decrypted value: at the `![...]` value's line in its property file,
-naming the exposed property, its file and environment (never the value), with related
-locations on the key's definition (and up to three other places the same key is committed,
-with the number of the others: IG103 reports each) and on the config that decrypts the file with it. Keys committed in other apps are tried as well (with this config's own cipher, whatever their
-app uses them with),
-up to 64 distinct keys from elsewhere in the repository (a monorepo holding more than
-that gets its own-app keys tried only). As
-all values of one file share one key, a file whose first two values do not open with a
-key is not tried further with it.
+One finding per decrypted value: at the `![...]` value's line in its property file, naming
+the exposed property, its file and environment (never the value), with related locations
+on the key's definition (and up to three other places the same key is committed, with the
+number of the others: IG103 reports each) and on the config that decrypts the file with
+it. A value in a file no secure-properties configuration loads (Mule hands its `![...]`
+text on as it is: a `not-decrypted` warning) is tried with each config's cipher too: it is
+as exposed, and its fix puts the new secret in a file the config loads, as `fix secrets`
+leaves such a file alone. Keys committed in other apps are tried as well (with this
+config's own cipher, whatever their app uses them with), up to 64 distinct keys from
+elsewhere in the repository (a monorepo holding more than that gets its own-app keys tried
+only). As all values of one file share one key, a file whose first two values do not open
+with a key is not tried further with it.
 
 ## Why is this bad?
 `![...]` values look protected, so reviewers stop worrying about them. With the key
