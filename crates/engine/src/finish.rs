@@ -603,7 +603,7 @@ fn file_windows(
     let (mut texts, position) = if to_read.is_empty() {
         (Default::default(), position)
     } else {
-        snippet::read_lines_from(path, &to_read, position)
+        snippet::read_lines_from(path, &to_read, position, redactor)
     };
     let mut out = Windows::new();
     let mut at = 0;

@@ -35,7 +35,7 @@ pub struct SnippetLine {
 /// joined, so neither the redactor nor [`mask_line`] would recognise the part.
 #[cfg(test)]
 pub fn read_lines(path: &str, lines: &[u32]) -> HashMap<u32, SnippetLine> {
-    read_lines_from(path, lines, None).0
+    read_lines_from(path, lines, None, &Redactor::default()).0
 }
 
 /// Where [`read_lines_from`] stopped in a file: the start of the last line
@@ -51,11 +51,15 @@ pub struct ReadPosition {
 
 /// [`read_lines`], starting at `from` when it is before every wanted line,
 /// and where it stopped. A UTF-16 or `.properties` file is read from its
-/// start, and gives no position (it is read whole and decoded first).
+/// start, and gives no position (it is read whole and decoded first). In a
+/// `.properties` file, the lines of a value written over several lines or
+/// with escapes that `redactor` masks come back with that value's part
+/// masked ([`crate::properties_value_parts`]).
 pub fn read_lines_from(
     path: &str,
     lines: &[u32],
     from: Option<ReadPosition>,
+    redactor: &Redactor,
 ) -> (HashMap<u32, SnippetLine>, Option<ReadPosition>) {
     let mut out = HashMap::new();
     // A name that is not UTF-8 is shown escaped.
@@ -92,12 +96,18 @@ pub fn read_lines_from(
         } else {
             bytes
         };
+        let hidden = match std::str::from_utf8(&text) {
+            Ok(text) if properties => {
+                crate::properties_value_parts::value_parts_to_mask(text.split('\n'), redactor)
+            }
+            _ => HashMap::new(),
+        };
         let mut at = ReadPosition::default();
         read_wanted(
             &mut std::io::Cursor::new(text),
             lines,
             last,
-            properties,
+            (properties, &hidden),
             &mut at,
             &mut out,
         );
@@ -112,18 +122,27 @@ pub fn read_lines_from(
             return (out, None);
         }
     }
-    read_wanted(&mut reader, lines, last, false, &mut at, &mut out);
+    read_wanted(
+        &mut reader,
+        lines,
+        last,
+        (false, &HashMap::new()),
+        &mut at,
+        &mut out,
+    );
     (out, Some(at))
 }
 
 /// Reads `reader`'s lines up to `last`, keeping the wanted ones in `out`.
-/// `at`: where the reader stands (the lines before it, its offset in the
-/// file), left at the start of the last line read.
+/// `properties`: whether it is a `.properties` file, and by line, where a
+/// value to mask starts on it. `at`: where the reader stands (the lines
+/// before it, its offset in the file), left at the start of the last line
+/// read.
 fn read_wanted(
     reader: &mut dyn BufRead,
     lines: &[u32],
     last: u32,
-    properties: bool,
+    (properties, hidden): (bool, &HashMap<u32, usize>),
     at: &mut ReadPosition,
     out: &mut HashMap<u32, SnippetLine>,
 ) {
@@ -185,10 +204,31 @@ fn read_wanted(
                 let body = text.trim_start();
                 format!("{}{}", &text[..text.len() - body.len()], mask(body))
             } else {
-                text.to_string()
+                mask_value_part(text, hidden.get(&n).copied())
             };
             out.insert(n, SnippetLine { text: shown, cut });
         }
+    }
+}
+
+/// `line` with its part from byte `from` on masked, when that part holds
+/// something; a backslash continuing the value on the next line is shown.
+fn mask_value_part(line: &str, from: Option<usize>) -> String {
+    match from {
+        Some(at) if at < line.len() && line.is_char_boundary(at) => {
+            let part = &line[at..];
+            let backslashes = part.len() - part.trim_end_matches('\\').len();
+            let (value, continuing) = if backslashes % 2 == 1 {
+                part.split_at(part.len() - 1)
+            } else {
+                (part, "")
+            };
+            if value.is_empty() {
+                return line.to_string();
+            }
+            format!("{}{}{continuing}", &line[..at], mask(value))
+        }
+        _ => line.to_string(),
     }
 }
 
@@ -500,10 +540,17 @@ pub fn mask_lines<'a>(
     secret_key: &dyn Fn(&str) -> bool,
 ) -> Vec<String> {
     let properties = path.ends_with(".properties");
+    let lines: Vec<&str> = lines.into_iter().collect();
+    let hidden = if properties {
+        crate::properties_value_parts::value_parts_to_mask(lines.iter().copied(), redactor)
+    } else {
+        HashMap::new()
+    };
     let mut continued = Continuation::default();
     lines
         .into_iter()
-        .map(|line| {
+        .enumerate()
+        .map(|(i, line)| {
             let text = line.trim_end_matches(['\r', '\n']);
             let ending = &line[text.len()..];
             let secret_part = properties && continued.continues && continued.secret_value;
@@ -511,8 +558,20 @@ pub fn mask_lines<'a>(
                 continued = continued.next_with(text, secret_key);
             }
             let body = text.trim_start();
+            // Offsets count the first line without its byte order mark.
+            let bom = if i == 0 && text.starts_with('\u{feff}') {
+                '\u{feff}'.len_utf8()
+            } else {
+                0
+            };
+            let hidden_from = u32::try_from(i + 1)
+                .ok()
+                .and_then(|n| hidden.get(&n))
+                .map(|at| at + bom);
             let shown = if secret_part && !body.is_empty() {
                 format!("{}{}", &text[..text.len() - body.len()], mask(body))
+            } else if hidden_from.is_some() {
+                mask_whole_line(&mask_value_part(text, hidden_from), redactor)
             } else {
                 mask_whole_line(text, redactor)
             };
@@ -1019,13 +1078,13 @@ mod tests {
         let text: String = (1..=50).map(|i| format!("line {i}\n")).collect();
         std::fs::write(&path, &text).unwrap();
         let path = path.to_str().unwrap();
-        let (first, at) = read_lines_from(path, &[3, 20], None);
+        let (first, at) = read_lines_from(path, &[3, 20], None, &Redactor::default());
         assert_eq!(first[&20].text, "line 20");
         let at = at.expect("a plain file gives a position");
         assert_eq!(at.lines_before, 19);
         assert_eq!(at.offset, text.find("line 20").unwrap() as u64);
         // Read on from there: the same lines as from the start.
-        let (next, _) = read_lines_from(path, &[20, 21, 50], Some(at));
+        let (next, _) = read_lines_from(path, &[20, 21, 50], Some(at), &Redactor::default());
         let whole = read_lines(path, &[20, 21, 50]);
         assert_eq!(next, whole);
         // The lines before the position are not read again: written over
@@ -1035,17 +1094,20 @@ mod tests {
         assert_eq!(changed.len(), text.len());
         std::fs::write(path, &changed).unwrap();
         assert_eq!(
-            read_lines_from(path, &[21], Some(at)).0[&21].text,
+            read_lines_from(path, &[21], Some(at), &Redactor::default()).0[&21].text,
             "line 21"
         );
         assert_eq!(read_lines(path, &[21]).get(&21).unwrap().text, "line 20");
         // A wanted line at or before the position: read from the start.
-        let (before, _) = read_lines_from(path, &[2, 21], Some(at));
+        let (before, _) = read_lines_from(path, &[2, 21], Some(at), &Redactor::default());
         assert_eq!(before[&2].text, "ne 1");
         // A `.properties` file is read whole: no position.
         let props = dir.path().join("a.properties");
         std::fs::write(&props, "a = 1\nb = 2\n").unwrap();
-        assert_eq!(read_lines_from(props.to_str().unwrap(), &[2], None).1, None);
+        assert_eq!(
+            read_lines_from(props.to_str().unwrap(), &[2], None, &Redactor::default()).1,
+            None
+        );
     }
 
     /// Found by review: each of these printed the secret in the snippet.

@@ -1301,6 +1301,57 @@ fn a_continued_properties_value_is_masked_on_every_line() {
     }
 }
 
+/// Found by exploratory testing: a piece of a continued value shorter than
+/// a known piece of a secret may be (`Qz7xW`, 5 characters: short pieces
+/// are not masked on their own, lest ordinary words be) was printed in the
+/// snippet of its line when the property's name says nothing (`sf.pass`, a
+/// secret because a password attribute reads it); and so was a short value
+/// written with an escape (`Vb\=9k`, meaning `Vb=9k`). The value's part
+/// of each line is masked.
+#[test]
+fn short_pieces_of_a_continued_or_escaped_value_are_masked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "pieces-api", &[]);
+    write(
+        &app,
+        "src/main/resources/app.properties",
+        "sf.user = pieces@acme.example\nsf.pass = Qz7xW\\\n    ContinuedTail42\nsf.tok:Vb\\=9k\n",
+    );
+    write(
+        &app,
+        "src/main/mule/global.xml",
+        format!(
+            r#"{MULE_XML_HEAD}  <configuration-properties file="app.properties"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${{sf.user}}" password="${{sf.pass}}" securityToken="${{sf.tok}}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#
+        ),
+    );
+    let mut secrets = Secrets::new();
+    for part in ["Qz7xW", "ContinuedTail42", "Vb\\=9k", "Vb=9k"] {
+        add(&mut secrets, part, "a piece of a secret value");
+    }
+    for (format, run) in scan_every_format(&app, &[]) {
+        run.expect_code(1);
+        if format == "json" {
+            let report = run.json();
+            for line in [2, 4] {
+                let f = findings(&report)
+                    .iter()
+                    .find(|f| f["rule"] == "IG102" && f["line"] == line)
+                    .unwrap_or_else(|| panic!("no IG102 at line {line}: {report}"));
+                // The key is shown; the value is not.
+                let snippet = f["snippet"].as_str().unwrap();
+                assert!(snippet.starts_with("sf."), "{snippet}");
+            }
+        }
+        assert_no_secret(format, &run.stdout, &secrets);
+        assert_no_secret(format, &run.stderr, &secrets);
+    }
+}
+
 /// A `.properties` file saved as ISO-8859-1 / Windows-1252 (what Java's
 /// `Properties.load(InputStream)` reads): its passwords hold `é`, `£` as
 /// single bytes, one under a name that says nothing (`sf.cred`, a secret
