@@ -127,6 +127,8 @@ pub(crate) fn read_inventory_with(
     inventory.diagnostics.extend(misnamed);
     let cycles = inventory.reference_cycle_warnings();
     inventory.diagnostics.extend(cycles);
+    let shadowed = inventory.unread_login_definition_warnings();
+    inventory.diagnostics.extend(shadowed);
     let unread_domains = inventory.unread_domain_warnings();
     inventory.diagnostics.extend(unread_domains);
     let imports_not_found = inventory.import_not_found_warnings();

@@ -28,6 +28,7 @@ mod line_ends;
 mod long_lines;
 mod monorepo;
 mod org_cmd;
+mod property_order;
 mod readme;
 mod rule_cmd;
 mod secrets_never_printed;

@@ -115,9 +115,9 @@ fn connection_facts(app: &MuleApp, conn: &SalesforceConnection) -> ConnectionFac
 
 /// The warnings about a compact app given as it is read (its
 /// [`AppScanFacts`] computed): its unread SOQL queries, `![...]` values
-/// only a plain loader reads, misnamed property files and properties
-/// defined through themselves. The whole-scan passes give those of the
-/// apps kept whole.
+/// only a plain loader reads, misnamed property files, properties
+/// defined through themselves and login settings an earlier file shadows.
+/// The whole-scan passes give those of the apps kept whole.
 pub fn app_pass_diagnostics(app: &MuleApp, out: &mut Vec<Diagnostic>) {
     if app.scan_facts.is_none() {
         return;
@@ -126,6 +126,7 @@ pub fn app_pass_diagnostics(app: &MuleApp, out: &mut Vec<Diagnostic>) {
     app.undecrypted_value_warnings(out);
     app.misnamed_property_file_warnings(out);
     app.reference_cycle_warnings(out);
+    app.unread_login_definition_warnings(out);
 }
 
 /// Drops from `app` what no [`Scope::Scan`](crate::Scope::Scan) rule reads:

@@ -15,6 +15,7 @@ mod scan_facts;
 mod secret_facts;
 mod tls;
 mod undecrypted;
+mod unread_login_definitions;
 
 pub use connections::*;
 pub use deployment::*;
