@@ -8,6 +8,8 @@
 //! definition says which one is read, so that a finding naming another user
 //! than the file seems to is understood, and the order fixed.
 
+use foldhash::{HashSet, HashSetExt};
+
 use crate::finding::Diagnostic;
 use crate::inventory::resolve::PropertySource;
 use crate::inventory::Inventory;
@@ -51,6 +53,17 @@ impl MuleApp {
         {
             return;
         }
+        // Only where an environment's own file comes after another file
+        // Mule reads alike there can one of its definitions be dead.
+        let environments: Vec<&str> = self
+            .resolution_environments()
+            .into_iter()
+            .flatten()
+            .filter(|env| self.own_file_after_another(env))
+            .collect();
+        if environments.is_empty() {
+            return;
+        }
         let mut found: Vec<Shadowed<'_>> = Vec::new();
         for conn in &self.salesforce_connections {
             let attributes = conn
@@ -63,13 +76,31 @@ impl MuleApp {
                 })
                 .chain(conn.endpoint_attributes());
             for attribute in attributes {
-                if !attribute.value.raw.contains("${") && !attribute.value.raw.contains("p(") {
+                let refs = crate::expr::placeholders(&attribute.value.raw);
+                if refs.is_empty() {
                     continue;
                 }
-                for env in self.resolution_environments().into_iter().flatten() {
-                    let resolved = self.resolve(&attribute.value, Some(env));
-                    for source in &resolved.sources {
-                        let PropertySource::File { file, entry } = source else {
+                for &env in &environments {
+                    // The definitions the value reads, through others too,
+                    // looked up as resolution does (resolved in full only
+                    // for a warning: most apps have none).
+                    let mut names: Vec<(String, bool)> = refs
+                        .iter()
+                        .filter(|p| !p.is_nested())
+                        .map(|p| (p.name.clone(), p.secure))
+                        .collect();
+                    // Each name once: a loop ends, and definitions reading
+                    // several others that read them again do not multiply.
+                    let mut seen: HashSet<(String, bool)> = HashSet::new();
+                    while let Some(next) = names.pop() {
+                        if seen.contains(&next) {
+                            continue;
+                        }
+                        let (name, secure) = (next.0.clone(), next.1);
+                        seen.insert(next);
+                        let Some(PropertySource::File { file, entry }) =
+                            self.lookup(&name, secure, Some(env))
+                        else {
                             continue;
                         };
                         for dead in self.unread_after(file, entry, env) {
@@ -82,8 +113,16 @@ impl MuleApp {
                                 read: entry,
                                 connection: conn,
                                 attribute: &attribute.name,
-                                resolved: resolved.value.clone(),
+                                resolved: self.resolve(&attribute.value, Some(env)).value,
                             });
+                        }
+                        if crate::expr::contains_pair(entry.value(), b"${") {
+                            names.extend(
+                                crate::expr::placeholders(entry.value())
+                                    .into_iter()
+                                    .filter(|p| !p.is_nested())
+                                    .map(|p| (p.name, p.secure)),
+                            );
                         }
                     }
                 }
@@ -92,6 +131,21 @@ impl MuleApp {
         for s in found {
             out.push(self.shadowed_warning(&s));
         }
+    }
+
+    /// Whether Mule looks in a file of environment `env`'s own after
+    /// another file of the same kind (plain or secure; Mule 3 reads both
+    /// alike) in that environment.
+    fn own_file_after_another(&self, env: &str) -> bool {
+        let mut seen = [false; 2];
+        for f in self.files_in_lookup_order(Some(env)) {
+            let kind = usize::from(f.secure && self.runtime == MuleRuntime::Mule4);
+            if f.environment.as_deref() == Some(env) && seen[kind] {
+                return true;
+            }
+            seen[kind] = true;
+        }
+        false
     }
 
     /// The definitions of `read`'s name in environment `env`'s own files
