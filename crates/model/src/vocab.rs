@@ -488,6 +488,32 @@ pub fn is_placeholder_value(value: &str) -> bool {
     DUMMIES.contains(&lower.as_str()) || (lower.starts_with('<') && lower.ends_with('>'))
 }
 
+/// An OAuth token endpoint's address (`https://acme.my.salesforce.com/services/oauth2/token`):
+/// an `http(s)` URL without user info, query or fragment whose path ends in
+/// `/token`. What a property named like a token (`sf.token`, `oauth.token`)
+/// holds when it is the endpoint a connection's `tokenEndpoint` or
+/// `tokenUrl` reads, not a token: no secret, whatever the name says.
+pub fn is_token_endpoint_url(value: &str) -> bool {
+    let v = crate::trim::trim(value);
+    let Some(rest) = v
+        .strip_prefix("https://")
+        .or_else(|| v.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let Some((authority, path)) = rest.split_once('/') else {
+        return false;
+    };
+    !authority.is_empty()
+        && !authority.contains('@')
+        && !rest.contains(['?', '#', ' ', '\t'])
+        && path
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.eq_ignore_ascii_case("token"))
+}
+
 /// The password of a URL's user info (`https://svc:Pw@host/...` -> `Pw`),
 /// when one is written there: not empty, no reference (`${pw}`, `#[...]`),
 /// not a mask. Several URLs in one value (a list): the first with one.
@@ -580,6 +606,41 @@ pub fn is_salesforce_host(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by exploratory testing: `sf.token` holding the token endpoint
+    /// a `tokenEndpoint` reads was reported as a token in clear.
+    #[test]
+    fn a_token_endpoints_address_is_no_token() {
+        for endpoint in [
+            "https://acme.my.salesforce.com/services/oauth2/token",
+            "https://login.salesforce.com/services/oauth2/token/",
+            " https://idp.acme.com/oauth/TOKEN ",
+            "http://localhost:8080/protocol/openid-connect/token",
+        ] {
+            assert!(is_token_endpoint_url(endpoint), "{endpoint}");
+        }
+        for value in [
+            // A token, a URL carrying one or credentials, other addresses.
+            "00D5e000000AbCd!AQ8AQHx7mVqX3tYb2Zq9",
+            "https://api.acme.com/token?access_token=abc123",
+            "https://svc:Pw123@idp.acme.com/oauth/token",
+            "https://hooks.slack.com/services/T000/B000/XXXXXXXX",
+            "https://idp.acme.com/oauth/tokens",
+            "https://idp.acme.com",
+            "ftp://idp.acme.com/token",
+        ] {
+            assert!(!is_token_endpoint_url(value), "{value}");
+        }
+        let entry = |k: &str, v: &str| {
+            crate::PropertyEntry::new(k, v, crate::Location::new("c.yaml", 1, 1))
+        };
+        assert!(!entry(
+            "sf.token",
+            "https://acme.my.salesforce.com/services/oauth2/token"
+        )
+        .has_secret_name());
+        assert!(entry("sf.token", "Tok3nValue-42").has_secret_name());
+    }
 
     #[test]
     fn fragments_found_as_by_the_automaton() {

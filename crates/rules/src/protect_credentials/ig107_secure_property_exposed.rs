@@ -262,6 +262,20 @@ fn app_values<'a>(app: &'a MuleApp) -> Vec<Held<'a>> {
     out
 }
 
+/// Whether the app defines `name`, and every definition in its property
+/// files is a token endpoint's address
+/// ([`intguard_model::vocab::is_token_endpoint_url`]).
+fn defined_only_as_token_endpoint(app: &MuleApp, name: &str) -> bool {
+    let mut values = app
+        .property_files
+        .iter()
+        .flat_map(|f| &f.entries)
+        .filter(|e| e.key() == name)
+        .map(|e| e.value())
+        .peekable();
+    values.peek().is_some() && values.all(intguard_model::vocab::is_token_endpoint_url)
+}
+
 /// Whether a value may hold a property reference: `${name}` or `p('name')`.
 fn may_reference(text: &str) -> bool {
     text.contains("${") || text.contains("p(")
@@ -330,6 +344,12 @@ fn secret_properties(app: &MuleApp) -> BTreeMap<String, Vec<Occurrence>> {
                 vec![p.name.clone()]
             };
             for name in names {
+                // Secret by its name alone, but a token endpoint's address
+                // wherever it is defined (`sf.token` read by a
+                // `tokenEndpoint`): no secret to protect.
+                if !held.secret && defined_only_as_token_endpoint(app, &name) {
+                    continue;
+                }
                 add(
                     &name,
                     Occurrence {

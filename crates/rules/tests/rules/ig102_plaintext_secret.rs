@@ -1786,3 +1786,16 @@ fn a_secret_in_a_replaced_yaml_block_is_committed_but_not_read() {
     );
     common::assert_no_secrets(rel, &["StaleBlockPw-7731"]);
 }
+
+/// Found by exploratory testing: `sf.token` holding the token endpoint a
+/// JWT connection's `tokenEndpoint` reads was reported as a token in clear
+/// (its name ends in `token`). A token endpoint's address is no secret; the
+/// real token beside it (`billing.token`) still is.
+#[test]
+fn a_token_endpoints_address_under_a_token_name_is_no_secret() {
+    common::assert_places(
+        "IG102",
+        "IG102/token-endpoint",
+        &[("auth-sapi/src/main/resources/config.yaml", 10)],
+    );
+}

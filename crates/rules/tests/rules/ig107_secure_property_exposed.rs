@@ -362,3 +362,15 @@ fn a_definition_in_a_file_no_import_loads_is_not_where_the_value_comes_from() {
         "{findings:#?}"
     );
 }
+
+/// A property named like a token that holds the token endpoint a
+/// `tokenEndpoint` reads (`sf.token`) is no secret to protect; the store
+/// password given at deploy time is.
+#[test]
+fn a_token_endpoint_read_by_its_attribute_is_not_asked_for() {
+    common::assert_places(
+        "IG107",
+        "IG102/token-endpoint",
+        &[("auth-sapi/src/main/resources/config.yaml", 6)],
+    );
+}

@@ -177,11 +177,14 @@ impl PropertyEntry {
         text.push_str(key);
         let key_hash = Self::hash_key(&text);
         // Asked of every entry by IG102, the redactor and IG107: told once.
-        let secret_name = if crate::vocab::is_secret_name(&text) {
-            Self::SECRET_NAME
-        } else {
-            0
-        };
+        // A token endpoint's address under a token's name (`sf.token:
+        // https://.../oauth2/token`) is no secret.
+        let secret_name =
+            if crate::vocab::is_secret_name(&text) && !crate::vocab::is_token_endpoint_url(value) {
+                Self::SECRET_NAME
+            } else {
+                0
+            };
         text.push_str(value);
         PropertyEntry {
             text: text.into_boxed_str(),
@@ -219,7 +222,8 @@ impl PropertyEntry {
     }
 
     /// [`crate::vocab::is_secret_name`] of the key, worked out when the
-    /// entry was made.
+    /// entry was made; false for a token endpoint's address
+    /// ([`crate::vocab::is_token_endpoint_url`]).
     pub fn has_secret_name(&self) -> bool {
         self.key_len & Self::SECRET_NAME != 0
     }

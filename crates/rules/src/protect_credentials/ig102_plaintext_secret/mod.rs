@@ -48,9 +48,10 @@ static META: RuleMeta = RuleMeta {
     summary: "A password, token or client secret is written in clear in XML or a property file",
     doc: r#"## What it does
 Flags secret-bearing values written in clear (not `![...]`, not a `${...}` reference,
-not a template dummy such as `changeme` or `<password>`; but a well-known default such
-as `changeit` on a store that holds a private key, a `tls:key-store` or a JWT
-connection's keystore, is reported: it protects nothing):
+not a template dummy such as `changeme` or `<password>`, not a token endpoint's address
+under a token's name, `sf.token: https://acme.my.salesforce.com/services/oauth2/token`;
+but a well-known default such as `changeit` on a store that holds a private key, a
+`tls:key-store` or a JWT connection's keystore, is reported: it protects nothing):
 - an XML attribute whose name carries a secret (`password`, `securityToken`,
   `consumerSecret`, `clientSecret`, `storePassword`, `keyPassword`, `token`, ...) with
   a literal value, on a Salesforce connection, a `tls:key-store`/`tls:trust-store`, an
