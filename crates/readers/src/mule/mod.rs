@@ -442,6 +442,11 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
     }
     // Every loaded file in order, now that all imports are matched.
     app.property_order = lookup_order(&app.property_files, &orders).into();
+    // Environments a login's nested name selects among the keys.
+    for (env, name) in crate::properties::keyed_environments::keyed_environments(&app) {
+        envs.insert(env.clone());
+        env_placeholders.insert((env, name));
+    }
     app.environments = envs.into_iter().collect();
     app.environment_placeholders = env_placeholders.into_iter().collect();
     app

@@ -659,3 +659,53 @@ fn misnamed_file_warnings_count_an_environment_set_in_a_file_or_the_pom() {
     ]);
     assert_eq!(misnamed(&inv), ["prod.yml"]);
 }
+
+/// Found by exploratory testing: environments named in keys, not file
+/// names (`dev.sf.user`, `prod.sf.user` in one `config.yaml`, read by
+/// `principal="${${mule.env}.sf.user}"`), were not environments of the app:
+/// only the default `mule.env` of a `<global-property>` was resolved, and
+/// the prod user was unknown. A key that the nested name does not select
+/// (`defaults.sf.keystore`, a YAML anchor's) names none.
+#[test]
+fn environments_named_in_keys_of_a_nested_login_name() {
+    let (_tmp, inv) = app_with(&[
+        (
+            "src/main/mule/global.xml",
+            r#"<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <global-property name="mule.env" value="dev"/>
+  <configuration-properties file="config.yaml"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:jwt-connection consumerKey="${ck}" keyStore="${${mule.env}.sf.keystore}" storePassword="${kspw}" principal="${${mule.env}.sf.user}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+        ),
+        (
+            "src/main/resources/config.yaml",
+            "defaults:\n  sf:\n    keystore: \"keys/inv.jks\"\ndev:\n  sf:\n    user: \"inv.int@acme.com.dev\"\n    keystore: \"keys/inv-dev.jks\"\nprod:\n  sf:\n    user: \"inv.int@acme.com\"\n",
+        ),
+    ]);
+    let app = &inv.apps[0];
+    assert_eq!(app.environments.as_slice(), ["dev", "prod"]);
+    let conn = &app.salesforce_connections[0];
+    let users: Vec<(Option<&str>, Option<String>)> = app
+        .resolve_all(conn.username().unwrap())
+        .into_iter()
+        .map(|r| (r.environment, r.value))
+        .collect();
+    assert_eq!(
+        users,
+        [
+            (Some("dev"), Some("inv.int@acme.com.dev".to_string())),
+            (Some("prod"), Some("inv.int@acme.com".to_string())),
+        ]
+    );
+    // The keystore follows the environment too (prod defines none: unknown).
+    let stores: Vec<Option<String>> = app
+        .resolve_all(conn.attr("keyStore").unwrap())
+        .into_iter()
+        .map(|r| r.value)
+        .collect();
+    assert_eq!(stores, [Some("keys/inv-dev.jks".to_string()), None]);
+}
