@@ -16,7 +16,6 @@ pub mod config;
 mod fingerprint;
 mod finish;
 mod memory;
-mod properties_value_parts;
 mod read;
 mod reported;
 mod scan;

@@ -54,7 +54,7 @@ pub struct ReadPosition {
 /// start, and gives no position (it is read whole and decoded first). In a
 /// `.properties` file, the lines of a value written over several lines or
 /// with escapes that `redactor` masks come back with that value's part
-/// masked ([`crate::properties_value_parts`]).
+/// masked ([`intguard_readers::properties_value_parts`]).
 pub fn read_lines_from(
     path: &str,
     lines: &[u32],
@@ -98,7 +98,9 @@ pub fn read_lines_from(
         };
         let hidden = match std::str::from_utf8(&text) {
             Ok(text) if properties => {
-                crate::properties_value_parts::value_parts_to_mask(text.split('\n'), redactor)
+                intguard_readers::properties_value_parts(text.split('\n'), &|v| {
+                    redactor.redact(v) != v
+                })
             }
             _ => HashMap::new(),
         };
@@ -542,7 +544,9 @@ pub fn mask_lines<'a>(
     let properties = path.ends_with(".properties");
     let lines: Vec<&str> = lines.into_iter().collect();
     let hidden = if properties {
-        crate::properties_value_parts::value_parts_to_mask(lines.iter().copied(), redactor)
+        intguard_readers::properties_value_parts(lines.iter().copied(), &|v| {
+            redactor.redact(v) != v
+        })
     } else {
         HashMap::new()
     };

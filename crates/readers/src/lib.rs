@@ -71,6 +71,7 @@ mod text;
 mod walked_files;
 pub use key_files::der_private_key;
 pub use properties::java_properties::unescape_value as unescape_properties_value;
+pub use properties::value_parts::value_parts_to_mask as properties_value_parts;
 pub use text::looks_like_pem_body;
 
 /// Whether `text` is one of intguard's own outputs (a report in any format,

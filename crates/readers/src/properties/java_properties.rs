@@ -7,12 +7,12 @@ use intguard_model::{Diagnostic, FilePath, Location, PropertyEntry};
 
 use crate::position::LineIndex;
 
-fn is_ws(c: char) -> bool {
+pub(crate) fn is_ws(c: char) -> bool {
     c == ' ' || c == '\t' || c == '\u{c}'
 }
 
 /// Ends with an odd number of backslashes: continues on the next line.
-fn continues(line: &str) -> bool {
+pub(crate) fn continues(line: &str) -> bool {
     line.chars().rev().take_while(|c| *c == '\\').count() % 2 == 1
 }
 
@@ -208,6 +208,22 @@ fn note_pieces(
     }
 }
 
+/// Where the value starts in a logical line (continuations joined): after
+/// the key (which ends at an unescaped `=`, `:` or white space), white
+/// space, one `=` or `:` and white space.
+pub(crate) fn value_start(logical: &str) -> usize {
+    value_start_after(logical, unescape(logical, true).1)
+}
+
+/// [`value_start`], the key being the first `key_len` bytes.
+fn value_start_after(logical: &str, key_len: usize) -> usize {
+    let mut rest = logical[key_len..].trim_start_matches(is_ws);
+    if let Some(r) = rest.strip_prefix(['=', ':']) {
+        rest = r.trim_start_matches(is_ws);
+    }
+    logical.len() - rest.len()
+}
+
 /// Adds the entry of one logical line; returns where its value starts in the
 /// line, when an entry was added.
 fn entry(
@@ -220,10 +236,7 @@ fn entry(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<usize> {
     let (key, used) = unescape(logical, true);
-    let mut rest = logical[used..].trim_start_matches(is_ws);
-    if let Some(r) = rest.strip_prefix(['=', ':']) {
-        rest = r.trim_start_matches(is_ws);
-    }
+    let rest = &logical[value_start_after(logical, used)..];
     let (value, _) = unescape(rest, false);
     let (line, column) = lines.locate(text, key_at);
     if key.bad_unicode || value.bad_unicode {

@@ -1,45 +1,16 @@
-//! Where a `.properties` value the redactor masks stands on lines that do
-//! not show it whole: a value continued over several lines (`pw = Abc\`,
-//! `    defGhi`), or written with escapes (`pw = a\=bcdef`). The readers know
+//! Where a `.properties` value stands on lines that do not show it whole,
+//! for output that must mask it there: a value continued over several lines (`pw = Abc\`,
+//! `    defGhi`), or written with escapes (`pw = a\=bcdef`). The reader knows
 //! such a value joined and unescaped, so masking a line by the secrets it
 //! holds misses the parts (a piece shorter than
 //! [`intguard_model::secret::MIN_FRAGMENT_LEN`] is no known secret on its
 //! own, lest ordinary words be masked): the value's part of each of those
-//! lines is masked whole instead.
+//! lines is to be masked whole instead. Lines are joined and the key told
+//! from the value as [`super::java_properties`] reads them.
 
 use std::collections::HashMap;
 
-use intguard_model::secret::Redactor;
-
-fn is_ws(c: char) -> bool {
-    c == ' ' || c == '\t' || c == '\u{c}'
-}
-
-/// Ends with an odd number of backslashes: continues on the next line.
-fn continues(line: &str) -> bool {
-    line.chars().rev().take_while(|c| *c == '\\').count() % 2 == 1
-}
-
-/// Where the value starts in a logical line (continuations joined), as the
-/// reader reads it: after the key (which ends at an unescaped `=`, `:` or
-/// white space), white space, one `=` or `:` and white space.
-fn value_start(logical: &str) -> usize {
-    let mut chars = logical.char_indices();
-    let mut key_end = logical.len();
-    while let Some((i, c)) = chars.next() {
-        if c == '\\' {
-            chars.next();
-        } else if c == '=' || c == ':' || is_ws(c) {
-            key_end = i;
-            break;
-        }
-    }
-    let mut rest = logical[key_end..].trim_start_matches(is_ws);
-    if let Some(r) = rest.strip_prefix(['=', ':']) {
-        rest = r.trim_start_matches(is_ws);
-    }
-    logical.len() - rest.len()
-}
+use super::java_properties::{continues, is_ws, value_start};
 
 /// A logical line being joined: its text (each line's leading white space
 /// and continuing backslash left out, as the reader joins it) and, per
@@ -54,11 +25,11 @@ struct Logical {
 /// By line number (from 1), the byte offset on the line (as `lines` give
 /// it, without its ending; the first line without a byte order mark) from
 /// which the line is part of a value that spans lines or holds escapes and
-/// that `redactor` masks (what it masks of the value as the reader reads
+/// that `is_secret` says is one (asked of the value as the reader reads
 /// it).
 pub fn value_parts_to_mask<'a>(
     lines: impl IntoIterator<Item = &'a str>,
-    redactor: &Redactor,
+    is_secret: &dyn Fn(&str) -> bool,
 ) -> HashMap<u32, usize> {
     let mut out = HashMap::new();
     let mut logical: Option<Logical> = None;
@@ -88,17 +59,17 @@ pub fn value_parts_to_mask<'a>(
             logical = Some(current);
             continue;
         }
-        note(&current, redactor, &mut out);
+        note(&current, is_secret, &mut out);
     }
     if let Some(current) = logical {
-        note(&current, redactor, &mut out);
+        note(&current, is_secret, &mut out);
     }
     out
 }
 
 /// Adds the lines of `logical`'s value to `out` when the value spans lines
-/// or holds escapes and `redactor` masks it.
-fn note(logical: &Logical, redactor: &Redactor, out: &mut HashMap<u32, usize>) {
+/// or holds escapes and `is_secret` says it is one.
+fn note(logical: &Logical, is_secret: &dyn Fn(&str) -> bool, out: &mut HashMap<u32, usize>) {
     let at = value_start(&logical.text);
     let written = &logical.text[at..];
     // Each line holding some of the value, with where that part starts.
@@ -119,8 +90,8 @@ fn note(logical: &Logical, redactor: &Redactor, out: &mut HashMap<u32, usize>) {
         return;
     }
     let value =
-        intguard_readers::unescape_properties_value(written).unwrap_or_else(|| written.to_string());
-    if redactor.redact(&value) != value {
+        super::java_properties::unescape_value(written).unwrap_or_else(|| written.to_string());
+    if is_secret(&value) {
         out.extend(parts);
     }
 }
@@ -130,10 +101,11 @@ mod tests {
     use super::*;
 
     fn parts(text: &str, secrets: &[&str]) -> Vec<(u32, usize)> {
-        let r = Redactor::new(secrets.iter().map(|s| s.to_string()));
-        let mut got: Vec<(u32, usize)> = value_parts_to_mask(text.split_inclusive('\n'), &r)
-            .into_iter()
-            .collect();
+        let is_secret = |v: &str| secrets.contains(&v);
+        let mut got: Vec<(u32, usize)> =
+            value_parts_to_mask(text.split_inclusive('\n'), &is_secret)
+                .into_iter()
+                .collect();
         got.sort_unstable();
         got
     }
