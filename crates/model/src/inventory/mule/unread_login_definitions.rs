@@ -81,28 +81,7 @@ impl MuleApp {
                     continue;
                 }
                 for &env in &environments {
-                    // The definitions the value reads, through others too,
-                    // looked up as resolution does (resolved in full only
-                    // for a warning: most apps have none).
-                    let mut names: Vec<(String, bool)> = refs
-                        .iter()
-                        .filter(|p| !p.is_nested())
-                        .map(|p| (p.name.clone(), p.secure))
-                        .collect();
-                    // Each name once: a loop ends, and definitions reading
-                    // several others that read them again do not multiply.
-                    let mut seen: HashSet<(String, bool)> = HashSet::new();
-                    while let Some(next) = names.pop() {
-                        if seen.contains(&next) {
-                            continue;
-                        }
-                        let (name, secure) = (next.0.clone(), next.1);
-                        seen.insert(next);
-                        let Some(PropertySource::File { file, entry }) =
-                            self.lookup(&name, secure, Some(env))
-                        else {
-                            continue;
-                        };
+                    for (file, entry) in self.definitions_read(&refs, env) {
                         for dead in self.unread_after(file, entry, env) {
                             if found.iter().any(|s| std::ptr::eq(s.dead, dead)) {
                                 continue;
@@ -116,14 +95,6 @@ impl MuleApp {
                                 resolved: self.resolve(&attribute.value, Some(env)).value,
                             });
                         }
-                        if crate::expr::contains_pair(entry.value(), b"${") {
-                            names.extend(
-                                crate::expr::placeholders(entry.value())
-                                    .into_iter()
-                                    .filter(|p| !p.is_nested())
-                                    .map(|p| (p.name, p.secure)),
-                            );
-                        }
                     }
                 }
             }
@@ -131,6 +102,45 @@ impl MuleApp {
         for s in found {
             out.push(self.shadowed_warning(&s));
         }
+    }
+
+    /// The file definitions that the references `refs` read in environment
+    /// `env`, through other definitions too, looked up as resolution does
+    /// (a value is resolved in full only for a warning: most apps have
+    /// none). Each name once: a loop ends, and definitions reading several
+    /// others that read them again do not multiply.
+    fn definitions_read<'a>(
+        &'a self,
+        refs: &[crate::expr::Placeholder],
+        env: &'a str,
+    ) -> Vec<(&'a super::PropertyFile, &'a PropertyEntry)> {
+        let mut out = Vec::new();
+        let mut names: Vec<(String, bool)> = refs
+            .iter()
+            .filter(|p| !p.is_nested())
+            .map(|p| (p.name.clone(), p.secure))
+            .collect();
+        let mut seen: HashSet<(String, bool)> = HashSet::new();
+        while let Some(next) = names.pop() {
+            if !seen.insert(next.clone()) {
+                continue;
+            }
+            let Some(PropertySource::File { file, entry }) =
+                self.lookup(&next.0, next.1, Some(env))
+            else {
+                continue;
+            };
+            if crate::expr::contains_pair(entry.value(), b"${") {
+                names.extend(
+                    crate::expr::placeholders(entry.value())
+                        .into_iter()
+                        .filter(|p| !p.is_nested())
+                        .map(|p| (p.name, p.secure)),
+                );
+            }
+            out.push((file, entry));
+        }
+        out
     }
 
     /// Whether Mule looks in a file of environment `env`'s own after
