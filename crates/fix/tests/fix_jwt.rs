@@ -1621,3 +1621,73 @@ fn a_defaulted_username_gets_the_properties_in_every_environment() {
         }
     }
 }
+
+/// Found by testing as a user would: one `${mule.env}.yaml` per environment,
+/// loaded by `<configuration-properties>` and the secure configuration both.
+/// The username there was unknown to the fix ("which no loaded property file
+/// defines"), so the consumer key and keystore went to no file and the login
+/// URL's settings were not derived; they go to each environment's file now.
+#[test]
+fn one_file_per_environment_for_plain_and_secure_properties() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("hr-sync");
+    let write = |rel: &str, text: &str| {
+        let p = app.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write("mule-artifact.json", "{\"minMuleVersion\": \"4.6.0\"}\n");
+    write(
+        "src/main/mule/global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce" xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties">
+  <configuration-properties file="config/${mule.env}.yaml"/>
+  <secure-properties:config name="SP" key="${encryption.key}" file="config/${mule.env}.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+  </secure-properties:config>
+  <salesforce:sfdc-config name="HR_SF">
+    <salesforce:basic-connection username="${sf.username}" password="${secure::sf.password}" url="${sf.url}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    for (env, user, url) in [
+        (
+            "dev",
+            "int.hr@globex.com.dev",
+            "https://test.salesforce.com/services/Soap/u/60.0",
+        ),
+        (
+            "prod",
+            "int.hr@globex.com",
+            "https://globex.my.salesforce.com/services/Soap/u/60.0",
+        ),
+    ] {
+        write(
+            &format!("src/main/resources/config/{env}.yaml"),
+            &format!(
+                "sf:\n  username: \"{user}\"\n  password: \"![bm90LXJlYWw=]\"\n  url: \"{url}\"\n"
+            ),
+        );
+    }
+    let p = plan(&app, &JwtOptions::default());
+    assert_eq!(p.plan.skipped, Vec::<String>::new());
+    assert!(
+        p.notes
+            .iter()
+            .all(|n| !n.contains("no loaded property file")),
+        "{:#?}",
+        p.notes
+    );
+    assert!(new_text(&p, "config/dev.yaml").ends_with(
+        "  consumerKey: \"<consumer key of the connected app>\"\n  keystore:\n    path: \"<path of the PKCS#12 keystore>\"\n    password: \"<encrypted keystore password>\"\n  tokenEndpoint: \"https://test.salesforce.com/services/oauth2/token\"\n  audienceUrl: \"https://test.salesforce.com\"\n"
+    ), "{}", new_text(&p, "config/dev.yaml"));
+    assert!(new_text(&p, "config/prod.yaml").ends_with(
+        "  tokenEndpoint: \"https://globex.my.salesforce.com/services/oauth2/token\"\n  audienceUrl: \"https://login.salesforce.com\"\n"
+    ), "{}", new_text(&p, "config/prod.yaml"));
+    assert_eq!(
+        p.switched[0].users,
+        vec!["int.hr@globex.com", "int.hr@globex.com.dev"]
+    );
+    apply_and_rescan(&app, &p, "HR_SF", "${sf.username}");
+}

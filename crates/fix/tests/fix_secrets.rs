@@ -2871,3 +2871,101 @@ fn ig102_names_the_command_only_where_it_moves_the_value() {
         assert!(!shown.contains(secret), "{secret} in {shown}");
     }
 }
+
+/// One `${mule.env}.yaml` loaded by `<configuration-properties>` and the
+/// secure configuration both, its clear token read as `${sf.token}`.
+fn app_loading_one_file_both_ways(dir: &Path, global_token: bool) -> PathBuf {
+    let global = if global_token {
+        "\n  <global-property name=\"sf.token\" value=\"\"/>"
+    } else {
+        ""
+    };
+    let app = partner_app(
+        dir,
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce" xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties">{global}
+  <configuration-properties file="config/${{mule.env}}.yaml"/>
+  <secure-properties:config name="SP" key="${{encryption.key}}" file="config/${{mule.env}}.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+  </secure-properties:config>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${{sf.user}}" password="${{secure::sf.pw}}" securityToken="${{sf.token}}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#
+        ),
+    );
+    let config = app.join("src/main/resources/config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("prod.yaml"),
+        "sf:\n  user: \"int.p@acme.com\"\n  token: \"Clear-Token-5512\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        config.join("dev.yaml"),
+        "sf:\n  user: \"int.p@acme.com.dev\"\n",
+    )
+    .unwrap();
+    app
+}
+
+/// Found by testing as a user would: encrypted in place, a value that
+/// `${sf.token}` reads through the `<configuration-properties>` loading the
+/// secure file too would reach the connection as its `![...]` text; the
+/// references now read `${secure::sf.token}`.
+#[test]
+fn a_value_encrypted_in_a_file_both_imports_load_is_read_as_secure() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_loading_one_file_both_ways(dir.path(), false);
+    let p = plan(&app);
+    assert!(p.skipped.is_empty(), "{:#?}", p.skipped);
+    assert!(
+        p.actions
+            .iter()
+            .any(|a| a.contains("read sf.token with secure:: in")),
+        "{:#?}",
+        p.actions
+    );
+    p.apply().unwrap();
+    let xml = std::fs::read_to_string(app.join("src/main/mule/partner.xml")).unwrap();
+    assert!(
+        xml.contains(r#"securityToken="${secure::sf.token}""#),
+        "{xml}"
+    );
+    let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+    assert_eq!(
+        decrypt(
+            &app,
+            "src/main/resources/config/prod.yaml",
+            "sf.token",
+            cipher,
+            KEY
+        ),
+        "Clear-Token-5512"
+    );
+    let (inventory, findings) = scan(&app);
+    assert!(findings.is_empty(), "{findings:#?}");
+    assert!(verify(&inventory, &p.moved, KEY).is_empty());
+}
+
+/// Where `${secure::sf.token}` would not read what `${sf.token}` reads in
+/// every environment (a `<global-property>` gives dev its value), the
+/// references cannot switch: the value is left, and the plan says why.
+#[test]
+fn a_value_plain_references_read_elsewhere_too_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_loading_one_file_both_ways(dir.path(), true);
+    let before = snapshot(&app);
+    let p = plan(&app);
+    assert!(p.actions.is_empty(), "{:#?}", p.actions);
+    assert!(
+        p.skipped.iter().any(|s| s.contains("`sf.token`")
+            && s.contains("${secure::sf.token} would not read the same definition in dev")),
+        "{:#?}",
+        p.skipped
+    );
+    p.apply().unwrap();
+    assert_eq!(snapshot(&app), before);
+}

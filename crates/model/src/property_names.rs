@@ -197,6 +197,7 @@ mod tests {
             format: PropertyFormat::Yaml,
             environment: None,
             secure: false,
+            plain_too: false,
             loaded: true,
             entries: vec![
                 PropertyEntry::new("sfdc.password", "x", Location::new("c", 1, 1)),

@@ -478,6 +478,7 @@ mod tests {
                 format: PropertyFormat::Yaml,
                 environment: Some(env.into()),
                 secure: false,
+                plain_too: false,
                 loaded: true,
                 entries: vec![
                     PropertyEntry::new("sf.keystore", keystore, Location::new(&*path, 1, 1)),

@@ -646,6 +646,7 @@ fn read_app_file(
                     format,
                     environment: None,
                     secure: false,
+                    plain_too: false,
                     loaded: false,
                     entries,
                     split_values,

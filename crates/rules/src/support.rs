@@ -838,6 +838,7 @@ pub(crate) mod testkit {
             format: PropertyFormat::Yaml,
             environment: env.map(str::to_string),
             secure,
+            plain_too: false,
             loaded: true,
             entries: entries
                 .iter()

@@ -119,6 +119,51 @@ fn an_environments_login_settings_after_a_common_file_are_warned() {
     );
 }
 
+/// The environment's file loaded by a `<secure-properties:config>` as well
+/// (one file for plain and encrypted values): `${sf.user}`-style references
+/// read it through the plain import, after `common.yaml` all the same.
+#[test]
+fn a_file_the_secure_configuration_loads_too_is_warned_alike() {
+    let tmp = tempfile::tempdir().unwrap();
+    app(
+        tmp.path(),
+        "both-loaders",
+        &["common.yaml", "${mule.env}.yaml"],
+    );
+    write(
+        &tmp.path().join("both-loaders"),
+        "src/main/mule/global.xml",
+        r##"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce"
+      xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties">
+  <configuration-properties file="properties/common.yaml"/>
+  <configuration-properties file="properties/${mule.env}.yaml"/>
+  <secure-properties:config name="SP" file="properties/${mule.env}.yaml" key="${secure.key}"/>
+  <salesforce:sfdc-config name="Salesforce_Config">
+    <salesforce:basic-connection username="#[p('sf.user')]" password="${secure::sf.password}" url="${sf.url}"/>
+  </salesforce:sfdc-config>
+</mule>
+"##,
+    );
+    let (run, report) = scan_json(tmp.path(), &["--fail-on", "none"]);
+    run.expect_code(0);
+    let root = format!("{}/", tmp.path().display());
+    let places: Vec<(String, u64)> = diagnostics(&report)
+        .iter()
+        .filter(|d| d["code"] == "property-shadowed")
+        .map(|d| {
+            let path = d["path"].as_str().unwrap();
+            (
+                path.strip_prefix(&root).unwrap_or(path).to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let prod = "both-loaders/src/main/resources/properties/prod.yaml".to_string();
+    assert_eq!(places, [(prod.clone(), 2), (prod, 3)], "{report}");
+}
+
 /// Mule 3: Spring reads the last file of a placeholder's `location` list
 /// first, so `common.properties` listed after `mule.${env}.properties` wins.
 #[test]

@@ -365,7 +365,7 @@ impl<'a> Switch<'a, '_> {
             plain_files.entry(file).or_default().extend(props);
         }
         for (file, props) in plain_files {
-            self.add_properties(&file, props)?;
+            self.add_properties(&file, props, false)?;
         }
         for f in &secure_files {
             self.add_properties(
@@ -375,6 +375,7 @@ impl<'a> Switch<'a, '_> {
                     value: ENCRYPTED_PASSWORD_PLACEHOLDER.to_string(),
                     placeholder: true,
                 }],
+                true,
             )?;
         }
         self.hide_in_runtime_manager(&sp_name, &place)?;
@@ -473,7 +474,7 @@ impl<'a> Switch<'a, '_> {
                 let files: Vec<_> = self
                     .index
                     .files_defining(&name)
-                    .filter(|(f, _)| f.loaded && !f.secure && !in_test_sources(&f.path))
+                    .filter(|(f, _)| f.loaded && f.read_by(false) && !in_test_sources(&f.path))
                     .map(|(f, d)| (f.path.to_string(), f.entries[d.first].value().to_string()))
                     .collect();
                 // Set by a `<global-property>` instead (no property file): its
@@ -561,8 +562,14 @@ impl<'a> Switch<'a, '_> {
     }
 
     /// Adds `props` to the property file `path` (its format told by its name),
-    /// leaving out the names it defines already.
-    fn add_properties(&mut self, path: &str, props: Vec<NewProperty>) -> Result<(), FixError> {
+    /// leaving out the names it defines already; `secure`: they are read as
+    /// `${secure::name}`.
+    fn add_properties(
+        &mut self,
+        path: &str,
+        props: Vec<NewProperty>,
+        secure: bool,
+    ) -> Result<(), FixError> {
         let format = property_format(path);
         let index = self.index;
         // A file of that path defines the name.
@@ -581,7 +588,7 @@ impl<'a> Switch<'a, '_> {
                 .find(|f| {
                     f.path != path
                         && f.loaded
-                        && f.secure == this.secure
+                        && f.read_by(secure)
                         && !in_test_sources(&f.path)
                         && (f.environment.is_none()
                             || this.environment.is_none()
@@ -617,20 +624,22 @@ impl<'a> Switch<'a, '_> {
                     // Defined by one environment's file only: the others'
                     // own files get it (a value to fill in), and an
                     // environment with no file of its own is named.
-                    let missing = if set_globally_or_common(index, &p.name, this) {
+                    // The files read as these properties are.
+                    let kind = this.map(|_| secure);
+                    let missing = if set_globally_or_common(index, &p.name, kind) {
                         String::new()
                     } else {
                         let lacking: Vec<&str> = self
                             .app
                             .environments
                             .iter()
-                            .filter(|env| !defined_in(index, &p.name, env, this))
+                            .filter(|env| !defined_in(index, &p.name, env, kind))
                             .map(String::as_str)
                             .collect();
                         let mut added_to = Vec::new();
                         let mut without_file = Vec::new();
                         for env in lacking {
-                            match environment_file(self.app, env, this) {
+                            match environment_file(self.app, env, kind) {
                                 Some(file) => {
                                     added_to.push(file.to_string());
                                     for_lacking
@@ -673,7 +682,7 @@ impl<'a> Switch<'a, '_> {
             inserts.push((p.name.clone(), written_value(format, &p.value)));
         }
         for (file, props) in for_lacking {
-            self.add_properties(&file, props)?;
+            self.add_properties(&file, props, secure)?;
         }
         if !kept.is_empty() {
             self.out.notes.push(format!(
@@ -895,7 +904,7 @@ impl Placement {
 
 /// A plain property file the app loads (not in test sources).
 fn plain_loaded(f: &PropertyFile) -> bool {
-    f.loaded && !f.secure && !in_test_sources(&f.path)
+    f.loaded && f.read_by(false) && !in_test_sources(&f.path)
 }
 
 /// The properties the connection element reads (its password, url, ...).
@@ -1062,44 +1071,42 @@ fn literal_without_files(conn: &SalesforceConnection, path: &str, props: &[NewPr
 }
 
 /// Whether `name` is set for every environment: by a `<global-property>`, or by
-/// a loaded file of `this`'s kind that every environment loads.
-fn set_globally_or_common(index: &AppIndex<'_>, name: &str, this: Option<&PropertyFile>) -> bool {
+/// a loaded file that every environment loads, read as `secure::` or not as
+/// `kind` says (`None`: either).
+fn set_globally_or_common(index: &AppIndex<'_>, name: &str, kind: Option<bool>) -> bool {
     index.global(name).is_some()
         || index.files_defining(name).any(|(f, d)| {
             d.read
                 && f.loaded
                 && f.environment.is_none()
-                && this.is_none_or(|t| t.secure == f.secure)
+                && kind.is_none_or(|secure| f.read_by(secure))
                 && !in_test_sources(&f.path)
         })
 }
 
-/// The first (by path) loaded file of `this`'s kind that environment `env`
-/// alone loads, outside test sources.
-fn environment_file<'a>(
-    app: &'a MuleApp,
-    env: &str,
-    this: Option<&PropertyFile>,
-) -> Option<&'a str> {
+/// The first (by path) loaded file of `kind` (as [`set_globally_or_common`])
+/// that environment `env` alone loads, outside test sources.
+fn environment_file<'a>(app: &'a MuleApp, env: &str, kind: Option<bool>) -> Option<&'a str> {
     app.property_files
         .iter()
         .filter(|f| {
             f.loaded
                 && f.environment.as_deref() == Some(env)
-                && this.is_none_or(|t| t.secure == f.secure)
+                && kind.is_none_or(|secure| f.read_by(secure))
                 && !in_test_sources(&f.path)
         })
         .map(|f| f.path.as_str())
         .min()
 }
 
-/// Whether a loaded file of `this`'s kind defines `name` in environment `env`.
-fn defined_in(index: &AppIndex<'_>, name: &str, env: &str, this: Option<&PropertyFile>) -> bool {
+/// Whether a loaded file of `kind` (as [`set_globally_or_common`]) defines
+/// `name` in environment `env`.
+fn defined_in(index: &AppIndex<'_>, name: &str, env: &str, kind: Option<bool>) -> bool {
     index.files_defining(name).any(|(f, d)| {
         d.read
             && f.loaded
             && f.environment.as_deref().is_none_or(|e| e == env)
-            && this.is_none_or(|t| t.secure == f.secure)
+            && kind.is_none_or(|secure| f.read_by(secure))
             && !in_test_sources(&f.path)
     })
 }

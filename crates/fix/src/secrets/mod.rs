@@ -26,6 +26,7 @@ use crate::{xml, FixError, Masking, Moved, Plan};
 mod config;
 mod literals;
 mod places;
+mod plain_too;
 pub(crate) mod workspace;
 
 use config::{check_key, check_key_against, encrypt, target_ciphers, Setup, KEY_PROPERTY};
@@ -532,6 +533,9 @@ fn encrypt_in_place(
     plan: &mut Plan,
 ) -> Result<(), FixError> {
     // (a) Clear values in secure files: encrypted in place.
+    let mut plain_readers: Option<PlainReaders> = None;
+    // Names the XML reads as `${name}` from a file a plain import loads too.
+    let mut switched: Vec<String> = Vec::new();
     for &(file, i) in in_secure {
         let entry = &file.entries[i];
         let config = config_for_file(app, file);
@@ -566,6 +570,20 @@ fn encrypt_in_place(
             ));
             continue;
         };
+        let readers = || {
+            plain_readers
+                .get_or_insert_with(|| PlainReaders::of(app))
+                .of_name(entry.key())
+        };
+        match plain_too::plain_reads_to_switch(app, file, entry, readers) {
+            Ok(false) => {}
+            Ok(true) => switched.push(entry.key().to_string()),
+            Err(why) => {
+                plan.skipped
+                    .push(format!("{}: `{}`: {why}", entry.location, entry.key()));
+                continue;
+            }
+        }
         let b64 = encrypt(&cipher, key, entry.value())?;
         let work = ws.file(&file.path)?;
         work.format = Some(file.format);
@@ -581,6 +599,21 @@ fn encrypt_in_place(
             name: entry.key().to_string(),
             target: crate::file_at(&file.path),
         });
+    }
+    if switched.is_empty() {
+        return Ok(());
+    }
+    switched.sort();
+    switched.dedup();
+    for x in app.xml_files.iter().filter(|x| !in_test_sources(x)) {
+        let Some(text) = ws.text(x)? else { continue };
+        if xml::rewrite_refs(&text, &switched) != *text {
+            plan.actions.push(format!(
+                "read {} with secure:: in {x} (encrypted in place in a file a <configuration-properties> loads too)",
+                first_names(&switched)
+            ));
+            ws.file(x)?.secure_refs.extend(switched.iter().cloned());
+        }
     }
     Ok(())
 }

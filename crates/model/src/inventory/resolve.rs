@@ -220,7 +220,7 @@ impl MuleApp {
         let hash = PropertyEntry::hash_key(name);
         let found = self
             .files_in_lookup_order(env)
-            .filter(|f| (f.secure && search_secure) || (!f.secure && search_plain))
+            .filter(|f| (f.secure && search_secure) || (search_plain && f.read_by(false)))
             .find_map(|file| {
                 let entry = self
                     .key_index
@@ -246,7 +246,7 @@ impl MuleApp {
                 .filter(|f| {
                     env.is_none() || f.environment.is_none() || f.environment.as_deref() == env
                 })
-                .filter(|f| (f.secure && search_secure) || (!f.secure && search_plain))
+                .filter(|f| (f.secure && search_secure) || (search_plain && f.read_by(false)))
                 .find_map(|file| {
                     let entry = file.entries.iter().rev().find(|e| e.has_key(name, hash))?;
                     Some(PropertySource::File { file, entry })
@@ -373,7 +373,7 @@ impl MuleApp {
         names.extend(
             self.property_files
                 .iter()
-                .filter(|f| f.secure == p.secure || self.runtime == MuleRuntime::Mule3)
+                .filter(|f| f.read_by(p.secure) || self.runtime == MuleRuntime::Mule3)
                 .flat_map(|f| &f.entries)
                 .map(PropertyEntry::key)
                 .filter(|k| pattern.matches(k))
@@ -601,6 +601,7 @@ mod tests {
             format: PropertyFormat::Yaml,
             environment: env.map(str::to_string),
             secure,
+            plain_too: false,
             loaded: true,
             entries,
             split_values: Vec::new(),

@@ -335,6 +335,7 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
         if let Some(m) = rel.as_deref().and_then(|r| match_file(r, &literal)) {
             file.loaded = true;
             file.secure = m.secure;
+            file.plain_too = m.plain_too;
             order = Some(m.order);
         }
         rels.push(rel);
@@ -369,6 +370,7 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
         } else if let Some(m) = rel.as_deref().and_then(|r| match_file(r, &pats)) {
             file.loaded = true;
             file.secure = m.secure;
+            file.plain_too = m.plain_too;
             *order = Some(m.order);
             if let (Some(env), Some(name)) = (&m.environment, m.placeholder) {
                 env_placeholders.insert((env.clone(), name));

@@ -50,7 +50,11 @@ pub(crate) struct FileMatch {
     /// that environment, it is the environment's name.
     pub placeholder: Option<String>,
     pub secure: bool,
-    /// The matching pattern's lookup order ([`declared_patterns`]).
+    /// A secure match that a plain import's pattern matches too: the file
+    /// serves `${name}` as well as `${secure::name}`.
+    pub plain_too: bool,
+    /// The matching pattern's lookup order ([`declared_patterns`]); for a
+    /// file two imports load, the first one's.
     pub order: u32,
 }
 
@@ -338,14 +342,25 @@ pub(crate) fn match_file_other_extension(
 /// Best match of a file against every import pattern of its app.
 pub(crate) fn match_file(rel: &str, patterns: &[ImportPattern]) -> Option<FileMatch> {
     let mut best: Option<(usize, FileMatch)> = None;
+    // The plain patterns matching (environment, order), for a secure best
+    // match: a few kept as found, without allocating; past that, matched again.
+    let mut plain = [(None, 0u32); 4];
+    let mut plain_found = 0usize;
     for p in patterns {
         let Some(env) = p.matches(rel) else {
             continue;
         };
+        if !p.secure {
+            if let Some(slot) = plain.get_mut(plain_found) {
+                *slot = (env, p.order);
+            }
+            plain_found += 1;
+        }
         let m = FileMatch {
             environment: env.map(str::to_string),
             placeholder: p.environment.clone(),
             secure: p.secure,
+            plain_too: false,
             order: p.order,
         };
         let better = match &best {
@@ -362,7 +377,33 @@ pub(crate) fn match_file(rel: &str, patterns: &[ImportPattern]) -> Option<FileMa
             best = Some((p.literal_len, m));
         }
     }
-    best.map(|(_, m)| m)
+    let (_, mut m) = best?;
+    if m.secure && plain_found > 0 {
+        // The same file loaded by a `configuration-properties` import too
+        // (`${mule.env}.yaml` for both): a reference without `secure::`
+        // reads it through that import, whose place in the order may come
+        // first. Only where it loads it in the same environments (or in
+        // every one): `${mule.env}.yaml` also matches `prod-secure.yaml`, for
+        // an environment `prod-secure` there is not.
+        let again: Vec<(Option<&str>, u32)>;
+        let plain: &[(Option<&str>, u32)] = if plain_found <= plain.len() {
+            &plain[..plain_found]
+        } else {
+            again = patterns
+                .iter()
+                .filter(|p| !p.secure)
+                .filter_map(|p| Some((p.matches(rel)?, p.order)))
+                .collect();
+            &again
+        };
+        for &(env, order) in plain {
+            if env.is_none() || env == m.environment.as_deref() {
+                m.plain_too = true;
+                m.order = m.order.min(order);
+            }
+        }
+    }
+    Some(m)
 }
 
 #[cfg(test)]
@@ -400,6 +441,7 @@ mod tests {
                 environment: Some("prod".into()),
                 placeholder: Some("mule.env".into()),
                 secure: false,
+                plain_too: false,
                 order: 0,
             })
         );
@@ -409,6 +451,7 @@ mod tests {
                 environment: Some("prod".into()),
                 placeholder: Some("mule.env".into()),
                 secure: true,
+                plain_too: false,
                 order: 1,
             })
         );
@@ -418,6 +461,7 @@ mod tests {
                 environment: None,
                 placeholder: None,
                 secure: false,
+                plain_too: false,
                 order: 2,
             })
         );
@@ -505,6 +549,7 @@ mod tests {
             format: intguard_model::PropertyFormat::Yaml,
             environment: None,
             secure: false,
+            plain_too: false,
             loaded: true,
             entries: vec![PropertyEntry::new(
                 "app.name",

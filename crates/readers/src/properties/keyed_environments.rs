@@ -35,7 +35,7 @@ pub(crate) fn keyed_environments(app: &MuleApp) -> Vec<(String, String)> {
             .iter()
             .filter(|f| f.loaded && f.environment.is_none())
             // Mule 3 placeholders read plain and secure files alike.
-            .filter(|f| f.secure == p.secure || app.runtime == MuleRuntime::Mule3)
+            .filter(|f| f.read_by(p.secure) || app.runtime == MuleRuntime::Mule3)
             .flat_map(|f| &f.entries)
             .map(|e| e.key());
         for key in keys {

@@ -709,3 +709,79 @@ fn environments_named_in_keys_of_a_nested_login_name() {
         .collect();
     assert_eq!(stores, [Some("keys/inv-dev.jks".to_string()), None]);
 }
+
+/// One `${mule.env}.yaml` loaded by a `<configuration-properties>` and a
+/// `<secure-properties:config>` both (a common layout): `${name}` reads it
+/// as well as `${secure::name}`. A secure file that the plain pattern
+/// matches only for another environment (`prod-secure.yaml` as
+/// `${mule.env}.yaml` with `mule.env` = `prod-secure`) is not read plainly.
+#[test]
+fn a_file_both_imports_load_serves_plain_and_secure_references() {
+    let (_tmp, inv) = app_with(&[
+        (
+            "src/main/mule/global.xml",
+            r#"<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce"
+      xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties">
+  <configuration-properties file="config/${mule.env}.yaml"/>
+  <secure-properties:config name="Both" file="config/${mule.env}.yaml" key="${secure.key}"/>
+  <secure-properties:config name="Own" file="config/${mule.env}-secure.yaml" key="${secure.key}"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sf.username}" password="${secure::sf.password}" securityToken="${sf.token}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+        ),
+        (
+            "src/main/resources/config/dev.yaml",
+            "sf:\n  username: \"int.hr@globex.com.dev\"\n  password: \"dev-pass\"\n  token: \"dev-token\"\n",
+        ),
+        (
+            "src/main/resources/config/prod.yaml",
+            "sf:\n  username: \"int.hr@globex.com\"\n  password: \"prod-pass\"\n  token: \"prod-token\"\n",
+        ),
+        (
+            "src/main/resources/config/prod-secure.yaml",
+            "only:\n  secure: \"x\"\n",
+        ),
+    ]);
+    let app = &inv.apps[0];
+    assert_eq!(app.environments.as_slice(), ["dev", "prod"]);
+    let kinds = |end: &str| {
+        let f = file(&inv, end);
+        (f.environment.clone(), f.secure, f.plain_too)
+    };
+    assert_eq!(kinds("config/prod.yaml"), (Some("prod".into()), true, true));
+    assert_eq!(
+        kinds("config/prod-secure.yaml"),
+        (Some("prod".into()), true, false)
+    );
+    let conn = &app.salesforce_connections[0];
+    let resolved = |attr: &str| -> Vec<Option<String>> {
+        app.resolve_all(conn.attr(attr).unwrap())
+            .into_iter()
+            .map(|r| r.value)
+            .collect()
+    };
+    assert_eq!(
+        resolved("username"),
+        [
+            Some("int.hr@globex.com.dev".to_string()),
+            Some("int.hr@globex.com".to_string())
+        ]
+    );
+    assert_eq!(
+        resolved("password"),
+        [Some("dev-pass".to_string()), Some("prod-pass".to_string())]
+    );
+    assert_eq!(
+        resolved("securityToken"),
+        [
+            Some("dev-token".to_string()),
+            Some("prod-token".to_string())
+        ]
+    );
+    // The secure-only file stays out of plain lookups.
+    assert!(app.lookup("only.secure", false, Some("prod")).is_none());
+    assert!(app.lookup("only.secure", true, Some("prod")).is_some());
+}

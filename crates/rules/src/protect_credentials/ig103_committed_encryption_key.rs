@@ -212,12 +212,13 @@ impl<'a> KeySource<'a> {
             location: self.location.clone(),
             kind,
             // A key kept in a secure file is no key a Mule 4 config can
-            // read; the test of the check, done as the app is read.
+            // read (unless a plain import loads the file too); the test of
+            // the check, done as the app is read.
             in_secure_file: kind == KeyDefKind::PropertyFile
                 && app
                     .property_files
                     .iter()
-                    .any(|f| f.secure && f.path == self.location.path),
+                    .any(|f| f.secure && !f.plain_too && f.path == self.location.path),
             environment: self.environment.map(Box::from),
             pieces: self.pieces.iter().map(|p| p.to_def(app)).collect(),
         }

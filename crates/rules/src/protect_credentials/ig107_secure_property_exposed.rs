@@ -403,8 +403,12 @@ fn secret_properties(app: &MuleApp) -> BTreeMap<String, Vec<Occurrence>> {
                         why: Why::Definition,
                         location: entry.location.clone(),
                         // In Mule 4 a secure file's keys are another name
-                        // space: `${secure::x}`, reached from a plain definition.
-                        label: if file.secure && app.runtime == MuleRuntime::Mule4 {
+                        // space: `${secure::x}`, reached from a plain definition
+                        // (unless a plain import loads the file too).
+                        label: if file.secure
+                            && !file.plain_too
+                            && app.runtime == MuleRuntime::Mule4
+                        {
                             format!(
                                 "defined in {}, read as ${{secure::{}}}",
                                 file_name(&file.path),

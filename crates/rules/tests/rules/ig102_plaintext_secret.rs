@@ -1799,3 +1799,32 @@ fn a_token_endpoints_address_under_a_token_name_is_no_secret() {
         &[("auth-sapi/src/main/resources/config.yaml", 10)],
     );
 }
+
+/// Found by testing as a user would: a clear value in a file that a
+/// `<configuration-properties>` and a `<secure-properties:config>` both load
+/// was said to be read by its `${sf.token}` reader "not from this
+/// definition" (the file counted as secure only), with no user; and its
+/// fix, encrypting in place, left `${sf.token}` to read the `![...]` text.
+#[test]
+fn a_value_a_plain_reference_reads_from_a_file_both_imports_load() {
+    const FILE: &str = "hr-sync/src/main/resources/config/prod.yaml";
+    let rel = "IG102/one-file-both-imports";
+    assert_eq!(common::places("IG102", rel), [(FILE.to_string(), 4)]);
+    let f = &common::run("IG102", rel)[0];
+    assert!(
+        f.message.contains(
+            "read by `securityToken` of <salesforce:basic-connection> `HR_Salesforce`, Salesforce user int.hr@globex.com"
+        ),
+        "{}",
+        f.message
+    );
+    assert_eq!(f.identity.as_deref(), Some("int.hr@globex.com"));
+    assert!(
+        f.fix.contains(
+            "and read it as ${secure::sf.token} where the app reads ${sf.token} (a <configuration-properties> loads prod.yaml too: it would read the ![...] text)"
+        ),
+        "{}",
+        f.fix
+    );
+    common::assert_no_secrets(rel, &["Kq7TokenFromProdWz4Xy9Ab"]);
+}

@@ -390,3 +390,29 @@ fn mule3_apps_on_a_pomless_domains_connection() {
         .collect();
     assert_eq!(domains, ["acme-domain"]);
 }
+
+/// One `${mule.env}.yaml` loaded by `<configuration-properties>` and
+/// `<secure-properties:config>` both: `${sf.username}` reads it, so the app
+/// logs in as prod.yaml's user there, the one another app names.
+#[test]
+fn a_username_in_a_file_both_imports_load() {
+    common::assert_places(
+        "IG303",
+        "IG303/one-file-both-imports",
+        &[("hr-sync/src/main/mule/global.xml", 13)],
+    );
+    let f = &common::run("IG303", "IG303/one-file-both-imports")[0];
+    assert_eq!(
+        f.message,
+        "int.hr@globex.com is used by 2 apps in prod: hr-sync (global.xml:13), payroll-export (global.xml:5)"
+    );
+    assert!(
+        f.related
+            .iter()
+            .any(|r| r.path.ends_with("config/prod.yaml")
+                && r.line == 2
+                && r.message == "hr-sync: username int.hr@globex.com for prod"),
+        "{:#?}",
+        f.related
+    );
+}

@@ -604,6 +604,7 @@ fn orders_with_users(dev_user: &str) -> Inventory {
         format: PropertyFormat::Yaml,
         environment: Some(env.into()),
         secure: false,
+        plain_too: false,
         loaded: true,
         entries: vec![PropertyEntry::new(
             "sfdc.user",
@@ -747,6 +748,7 @@ fn encrypted_usernames_are_no_identities() {
         format: PropertyFormat::Yaml,
         environment: Some(env.into()),
         secure: true,
+        plain_too: false,
         loaded: true,
         entries: entries
             .iter()

@@ -301,6 +301,7 @@ impl Inventory {
                         format: f.format,
                         environment: f.environment.clone(),
                         secure: f.secure,
+                        plain_too: f.plain_too,
                         loaded: true,
                         entries,
                         split_values: Vec::new(),

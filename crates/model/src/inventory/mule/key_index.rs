@@ -126,6 +126,7 @@ mod tests {
             format: PropertyFormat::Yaml,
             environment: None,
             secure: false,
+            plain_too: false,
             loaded: true,
             entries: keys
                 .enumerate()

@@ -184,6 +184,8 @@ fn read_by_lent_configs(app: &mut MuleApp, loan: &mut PluginLoan) {
         loan.files_before
             .push((i, f.secure, f.loaded, f.environment.clone()));
         f.secure = true;
+        // Loaded by the app's own plain import before: read both ways now.
+        f.plain_too = f.loaded;
         f.loaded = true;
         if environment.is_some() {
             f.environment = environment;
@@ -369,6 +371,7 @@ impl Inventory {
             for (i, secure, loaded, environment) in loan.files_before {
                 if let Some(f) = app.property_files.get_mut(i) {
                     (f.secure, f.loaded, f.environment) = (secure, loaded, environment);
+                    f.plain_too = false;
                 }
             }
             // Restored whenever they were changed, an app that had no

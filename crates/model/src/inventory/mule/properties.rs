@@ -124,6 +124,11 @@ pub struct PropertyFile {
     pub environment: Option<String>,
     /// Loaded by a secure-properties config (`${secure::...}` reads it).
     pub secure: bool,
+    /// A secure file a `configuration-properties` import loads as well (one
+    /// file for both, a common layout): `${name}` reads it too, its `![...]`
+    /// values as written. Set on secure files only.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub plain_too: bool,
     /// Matched by some import. Files nobody imports are still audited, but do
     /// not take part in resolution.
     pub loaded: bool,
@@ -135,6 +140,19 @@ pub struct PropertyFile {
     /// Empty for most files.
     #[serde(skip)]
     pub split_values: Vec<(u32, Box<[Box<str>]>)>,
+}
+
+impl PropertyFile {
+    /// Whether a Mule 4 reference reads this file: `${secure::name}`
+    /// (`secure`) the files of secure-properties configs, `${name}` those of
+    /// `configuration-properties` imports.
+    pub fn read_by(&self, secure: bool) -> bool {
+        if secure {
+            self.secure
+        } else {
+            !self.secure || self.plain_too
+        }
+    }
 }
 
 /// One key of a property file (YAML keys flattened with dots).
@@ -488,6 +506,7 @@ mod secure_config_tests {
             format: PropertyFormat::Yaml,
             environment: Some("dev".into()),
             secure: true,
+            plain_too: false,
             loaded: true,
             entries: Vec::new(),
             split_values: Vec::new(),
@@ -528,6 +547,7 @@ mod secure_config_tests {
             format: PropertyFormat::Yaml,
             environment: None,
             secure: true,
+            plain_too: false,
             loaded: true,
             entries: Vec::new(),
             split_values: Vec::new(),

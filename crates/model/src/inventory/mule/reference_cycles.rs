@@ -246,7 +246,7 @@ impl<'a> Definitions<'a> {
                     if file.secure {
                         secure.entry(entry.key()).or_insert(d);
                     }
-                    if !file.secure || mule3 {
+                    if file.read_by(false) || mule3 {
                         plain.entry(entry.key()).or_insert(d);
                     }
                 }
@@ -496,6 +496,7 @@ mod tests {
             format: PropertyFormat::Yaml,
             environment: env.map(str::to_string),
             secure,
+            plain_too: false,
             loaded: true,
             entries: entries
                 .iter()

@@ -81,8 +81,8 @@ impl MuleApp {
                     continue;
                 }
                 for &env in &environments {
-                    for (file, entry) in self.definitions_read(&refs, env) {
-                        for dead in self.unread_after(file, entry, env) {
+                    for (file, entry, secure) in self.definitions_read(&refs, env) {
+                        for dead in self.unread_after(file, entry, secure, env) {
                             if found.iter().any(|s| std::ptr::eq(s.dead, dead)) {
                                 continue;
                             }
@@ -113,7 +113,7 @@ impl MuleApp {
         &'a self,
         refs: &[crate::expr::Placeholder],
         env: &'a str,
-    ) -> Vec<(&'a super::PropertyFile, &'a PropertyEntry)> {
+    ) -> Vec<(&'a super::PropertyFile, &'a PropertyEntry, bool)> {
         let mut out = Vec::new();
         let mut names: Vec<(String, bool)> = refs
             .iter()
@@ -138,7 +138,7 @@ impl MuleApp {
                         .map(|p| (p.name, p.secure)),
                 );
             }
-            out.push((file, entry));
+            out.push((file, entry, next.1));
         }
         out
     }
@@ -149,28 +149,36 @@ impl MuleApp {
     fn own_file_after_another(&self, env: &str) -> bool {
         let mut seen = [false; 2];
         for f in self.files_in_lookup_order(Some(env)) {
-            let kind = usize::from(f.secure && self.runtime == MuleRuntime::Mule4);
-            if f.environment.as_deref() == Some(env) && seen[kind] {
-                return true;
+            let own = f.environment.as_deref() == Some(env);
+            // [plain, secure]: a file loaded by both kinds of import is both.
+            let kinds = match self.runtime {
+                MuleRuntime::Mule3 => [true, false],
+                MuleRuntime::Mule4 => [f.read_by(false), f.read_by(true)],
+            };
+            for (seen, _) in seen.iter_mut().zip(kinds).filter(|(_, k)| *k) {
+                if own && *seen {
+                    return true;
+                }
+                *seen = true;
             }
-            seen[kind] = true;
         }
         false
     }
 
     /// The definitions of `read`'s name in environment `env`'s own files
-    /// that Mule looks in after `read_file`, with another value.
+    /// that Mule looks in after `read_file`, with another value (`secure`:
+    /// read as `${secure::name}`).
     fn unread_after<'a>(
         &'a self,
         read_file: &'a super::PropertyFile,
         read: &'a PropertyEntry,
+        secure: bool,
         env: &'a str,
     ) -> Vec<&'a PropertyEntry> {
         let hash = PropertyEntry::hash_key(read.key());
         // A Mule 3 placeholder reads plain and secure files alike.
-        let same_kind = |f: &super::PropertyFile| {
-            self.runtime == MuleRuntime::Mule3 || f.secure == read_file.secure
-        };
+        let same_kind =
+            |f: &super::PropertyFile| self.runtime == MuleRuntime::Mule3 || f.read_by(secure);
         self.files_in_lookup_order(Some(env))
             .skip_while(|f| !std::ptr::eq(*f, read_file))
             .skip(1)
@@ -238,6 +246,7 @@ mod tests {
             format: PropertyFormat::Yaml,
             environment: env.map(str::to_string),
             secure: false,
+            plain_too: false,
             loaded: true,
             entries: entries
                 .iter()

@@ -430,6 +430,11 @@ pub(super) fn property_findings<'a>(
                         mule3_secure_file(app), key, key
                     )
                 }
+                (MuleRuntime::Mule4, true, None) if read_plainly(app, file, entry) => format!(
+                    "Write `{line}` in {} instead, and read it as ${{secure::{key}}} where the app reads ${{{key}}} (a <configuration-properties> loads {} too: it would read the ![...] text): {how}. Then change the secret: the clear value stays in git history.",
+                    file_name(&file.path),
+                    file_name(&file.path),
+                ),
                 (MuleRuntime::Mule4, true, None) => format!(
                     "Write `{line}` in {} instead (read as ${{secure::{}}}): {how}. Then change the secret: the clear value stays in git history.",
                     file_name(&file.path),
@@ -622,17 +627,35 @@ fn runtime_read_fix(app: &MuleApp, key: &str, path: &str) -> String {
     )
 }
 
+/// Whether `${name}` reads `entry` of a secure file in some environment:
+/// a `configuration-properties` import loads the file too.
+fn read_plainly(app: &MuleApp, file: &PropertyFile, entry: &intguard_model::PropertyEntry) -> bool {
+    file.plain_too
+        && app.resolution_environments().into_iter().any(|env| {
+            app.lookup(entry.key(), false, env)
+                .is_some_and(|s| s.location() == &entry.location)
+        })
+}
+
 /// Where a definition of a file every environment loads is the one Mule
 /// reads: ` (every environment)`, ` (dev)` when the others' own files
 /// define the name first, or ` (every environment defines it first
 /// elsewhere)`.
 fn read_in(app: &MuleApp, file: &PropertyFile, entry: &intguard_model::PropertyEntry) -> String {
+    // Looked up as the references reading the file do (both ways for a
+    // file loaded by a plain and a secure import).
+    let kinds = [Some(file.secure), file.plain_too.then_some(false)];
+    let lookups = |env| {
+        kinds
+            .into_iter()
+            .flatten()
+            .filter_map(move |secure| app.lookup(entry.key(), secure, env))
+    };
     if app.environments.is_empty() {
         // A name defined twice (a duplicate key, another file looked in
         // first): only one definition is read.
-        let read = app
-            .lookup(entry.key(), file.secure, None)
-            .is_none_or(|s| s.location() == &entry.location);
+        let mut found = lookups(None).peekable();
+        let read = found.peek().is_none() || found.any(|s| s.location() == &entry.location);
         return if read {
             " (every environment)"
         } else {
@@ -644,10 +667,7 @@ fn read_in(app: &MuleApp, file: &PropertyFile, entry: &intguard_model::PropertyE
         .environments
         .iter()
         .map(String::as_str)
-        .filter(|e| {
-            app.lookup(entry.key(), file.secure, Some(e))
-                .is_some_and(|s| s.location() == &entry.location)
-        })
+        .filter(|e| lookups(Some(e)).any(|s| s.location() == &entry.location))
         .collect();
     if read.len() == app.environments.len() {
         " (every environment)".to_string()
