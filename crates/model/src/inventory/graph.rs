@@ -360,8 +360,12 @@ impl IntegrationIdentity {
         names
     }
 
-    /// Distinct environments it is used in (`None` entries skipped).
+    /// Distinct environments it is used in; none when an app without
+    /// per-environment files uses it (in every environment, then).
     pub fn environments(&self) -> Vec<&str> {
+        if self.apps.iter().any(|a| a.environment.is_none()) {
+            return Vec::new();
+        }
         let mut envs: Vec<&str> = self
             .apps
             .iter()

@@ -185,6 +185,43 @@ fn ig302_groups_by_grant_and_tier() {
     assert!(f[1].related.iter().any(|r| r.path == DEF && r.line == 10));
 }
 
+/// Found by testing as a user would: a user that one app logs in as in
+/// prod and another in every environment (it has no per-environment files)
+/// had its permission findings marked `(prod)`, as if the dev sandbox's
+/// copy were not at stake. They depend on no environment.
+#[test]
+fn a_user_an_app_uses_in_every_environment_is_no_one_environments() {
+    let mut id = orders();
+    let mut every = id.apps[0].clone();
+    every.connection = std::sync::Arc::new(intguard_model::IdentityConnection {
+        app: "orders-batch".into(),
+        location: loc("orders-batch/src/main/mule/global.xml", 9),
+        ..(*every.connection).clone()
+    });
+    every.environment = None;
+    every.defined_at = None;
+    id.apps.push(every);
+    id.facts_mut().effective_permissions = vec![perm(
+        "ViewAllData",
+        grant(GrantKind::Profile, "Orders Integration", PROFILE, 34),
+    )];
+    let f = run("IG302", &inventory(vec![id.clone()], vec![]));
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(
+        f[0].message
+            .starts_with("int.orders@acme.com (used by orders-batch, orders-sapi) holds"),
+        "{}",
+        f[0].message
+    );
+    assert_eq!(f[0].environments, Vec::<String>::new());
+    // Used in prod only, it is prod's (the test above).
+    id.apps.pop();
+    assert_eq!(
+        run("IG302", &inventory(vec![id], vec![]))[0].environments,
+        vec!["prod".to_string()]
+    );
+}
+
 #[test]
 fn ig302_skips_salesforce_owned_identities() {
     let mut id = IntegrationIdentity::new(
