@@ -12,10 +12,11 @@ use super::dataweave::{is_secret_declaration, variable_declaration};
 use super::{clean_value, is_sensitive_name, plausible_generic_value, reads_a_variable};
 
 /// `key: value` or `key=value` (a list item's `- key: value`, `export
-/// KEY=value`, PowerShell's `$env:KEY = "value"` and `$Key = "value"`, group
-/// 1 the `$`; the key quoted or not): group 2 the key, group 3 the value.
+/// KEY=value`, Groovy's `def key = 'value'`, PowerShell's `$env:KEY =
+/// "value"` and `$Key = "value"`, group 1 the `$`; the key quoted or not):
+/// group 2 the key, group 3 the value.
 static KEY_VALUE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^[ \t]*(?:[-*][ \t]+)?(?:export[ \t]+|(\$)(?i:env:)?)?["']?([A-Za-z_][A-Za-z0-9_.\-]*)["']?[ \t]*[:=][ \t]*(.*?)[ \t]*$"#)
+    Regex::new(r#"^[ \t]*(?:[-*][ \t]+)?(?:export[ \t]+|def[ \t]+|(\$)(?i:env:)?)?["']?([A-Za-z_][A-Za-z0-9_.\-]*)["']?[ \t]*[:=][ \t]*(.*?)[ \t]*$"#)
         .expect("regex")
 });
 
@@ -32,11 +33,14 @@ static JSON_MEMBER: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A line of a generic file (`dataweave`: of a `.dwl` script) that may set
-/// a secret.
+/// a secret. `quoted_literals`: the file's language writes a literal in
+/// quotes, an unquoted value being an expression (DataWeave, and Groovy:
+/// a Jenkinsfile's `KEY = credentials('mule-key')` is no key).
 pub(super) fn generic_line(
     line: &str,
     line_start: usize,
     dataweave: bool,
+    quoted_literals: bool,
     facts: &mut TextFileFacts,
     loc: &mut impl FnMut(usize) -> Location,
 ) {
@@ -72,8 +76,10 @@ pub(super) fn generic_line(
             let bare = n.eq_ignore_ascii_case("key");
             let v = clean_value(value.as_str());
             // In DataWeave, an unquoted value is an expression (`api_key:
-            // partnerApiKey` reads a variable), not a literal.
-            let expression = dataweave && !value.as_str().trim_start().starts_with(['"', '\'']);
+            // partnerApiKey` reads a variable), not a literal; in Groovy too
+            // (`MULE_KEY = credentials('mule-key')`, `params.KEY`).
+            let expression =
+                quoted_literals && !value.as_str().trim_start().starts_with(['"', '\'']);
             if !bare
                 && !expression
                 && !powershell_expression

@@ -258,6 +258,22 @@ pub(super) fn reads_a_variable(raw: &str, cleaned: &str) -> bool {
     !raw.trim_start().starts_with('\'') && vocab::reads_a_variable(cleaned)
 }
 
+/// A Groovy file: a Jenkins pipeline (`Jenkinsfile`, `Jenkinsfile.prod`,
+/// `deploy.jenkinsfile`), a Gradle build or a script.
+fn is_groovy(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name == "Jenkinsfile"
+        || name.starts_with("Jenkinsfile.")
+        || [".groovy", ".jenkinsfile", ".gradle", ".gvy"]
+            .iter()
+            .any(|ext| {
+                name.len() > ext.len()
+                    && name
+                        .get(name.len() - ext.len()..)
+                        .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+            })
+}
+
 /// A value in a generic file worth recording: one token (quoted values may
 /// hold spaces), not prose or markup.
 fn plausible_generic_value(raw: &str, cleaned: &str) -> bool {
@@ -502,6 +518,7 @@ pub(crate) fn scan_file(text: &str, path: &str, kind: TextKind) -> Scanned {
         }
         AssignmentStyle::Generic | AssignmentStyle::MavenSettings | AssignmentStyle::Json => {
             let dataweave = path.ends_with(".dwl");
+            let quoted_literals = dataweave || is_groovy(path);
             // Each line once, however many words it holds: a match before
             // the end of the line read last is on that line (a minified
             // file's one long line is not searched again for every word).
@@ -525,7 +542,14 @@ pub(crate) fn scan_file(text: &str, path: &str, kind: TextKind) -> Scanned {
                     });
                     continue;
                 }
-                generic_line(line, line_start, dataweave, &mut facts, &mut loc);
+                generic_line(
+                    line,
+                    line_start,
+                    dataweave,
+                    quoted_literals,
+                    &mut facts,
+                    &mut loc,
+                );
             }
             if dataweave {
                 dataweave_body_fields(text, &mut facts, &mut loc);

@@ -80,6 +80,38 @@ fn json_key_value_pairs_of_secret_names() {
     );
 }
 
+/// Found by testing as a user would: Groovy writes a literal in quotes, so
+/// in a Jenkinsfile an unquoted value is an expression (`credentials('id')`,
+/// `params.X`, `env.X`), no secret; `def name = '...'` is a literal.
+#[test]
+fn groovy_values_are_secrets_only_when_quoted() {
+    let text = "pipeline {\n  environment {\n    MULE_KEY = credentials('mule-secure-key')\n    SF_PASSWORD = 'J3nkinsSfPassw0rd!'\n    API_TOKEN = params.API_TOKEN\n    DB_PASSWORD = env.DB_PASSWORD\n  }\n  steps { script {\n    def sfToken = 'Xq9vLm2Rt8Kp4Wz7Ns1Bd6'\n    def secretKey = readFile('key.txt').trim()\n  } }\n}\n";
+    for path in [
+        "Jenkinsfile",
+        "ci/Jenkinsfile.prod",
+        "deploy.jenkinsfile",
+        "vars/deploy.groovy",
+    ] {
+        let (f, _) = scan(text, path, GENERIC);
+        let got: Vec<(&str, &str, u32)> = f
+            .assignments
+            .iter()
+            .map(|a| (&*a.name, &*a.value, a.location.line))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("SF_PASSWORD", "J3nkinsSfPassw0rd!", 4),
+                ("sfToken", "Xq9vLm2Rt8Kp4Wz7Ns1Bd6", 9)
+            ],
+            "{path}"
+        );
+    }
+    // Elsewhere an unquoted value is a literal (`.env`, YAML).
+    let (f, _) = scan("API_TOKEN = params.API_TOKEN\n", "ci.env", GENERIC);
+    assert_eq!(f.assignments.len(), 1);
+}
+
 /// Found by the fuzzer: a PEM block with no END whose 512th byte after
 /// the BEGIN line falls inside a multi-byte character panicked.
 #[test]

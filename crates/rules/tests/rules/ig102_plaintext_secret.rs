@@ -1828,3 +1828,30 @@ fn a_value_a_plain_reference_reads_from_a_file_both_imports_load() {
     );
     common::assert_no_secrets(rel, &["Kq7TokenFromProdWz4Xy9Ab"]);
 }
+
+/// Found by testing as a user would: a Jenkinsfile's `MULE_KEY =
+/// credentials('mule-secure-key')` was an IG103 committed key, and
+/// `API_TOKEN = params.API_TOKEN` an IG102 secret: in Groovy an unquoted
+/// value is an expression. Quoted literals (and `def sfToken = '...'`,
+/// missed before) are secrets, fixed with a Jenkins credential.
+#[test]
+fn a_jenkinsfile_sets_secrets_in_quotes_only() {
+    let rel = "IG102/jenkinsfile";
+    assert_eq!(
+        common::places("IG102", rel),
+        [
+            ("Jenkinsfile".to_string(), 6),
+            ("Jenkinsfile".to_string(), 14)
+        ]
+    );
+    common::assert_clean("IG103", rel);
+    let f = &common::run("IG102", rel)[0];
+    assert!(
+        f.fix.contains(
+            "read it with SF_PASSWORD = credentials('<credential id>') in the pipeline's environment block"
+        ),
+        "{}",
+        f.fix
+    );
+    common::assert_no_secrets(rel, &["J3nkinsSfPassw0rd!", "Xq9vLm2Rt8Kp4Wz7Ns1Bd6"]);
+}

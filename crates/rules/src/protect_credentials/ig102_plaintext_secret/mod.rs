@@ -121,7 +121,10 @@ but a well-known default such as `changeit` on a store that holds a private key,
 - `-Dsfdc.password=...`, `export SFDC_PASSWORD=...` or a pom property with a secret
   name in scripts, launch and CI files, and a `-D` option of the app's own scripts and
   launch files that sets a property the app reads where a secret goes, whatever its name
-  (`-Dsf.login=...` for `password="${sf.login}"`); a command's long option named like a secret
+  (`-Dsf.login=...` for `password="${sf.login}"`); in a Jenkinsfile or another Groovy
+  file, a quoted value only (`SF_PASSWORD = '...'`, `def sfToken = '...'`: Groovy's
+  `credentials('id')`, `params.X` and `env.X` are expressions, no secret), fixed with a
+  Jenkins credential; a command's long option named like a secret
   (`anypoint-cli-v4 ... --client_secret <value>`, `--password=<value>`; after a space,
   a value that is quoted or looks like a secret, since a bare `--password` flag
   prompts), and the secret fields of a form-encoded body a command sends (`curl -d

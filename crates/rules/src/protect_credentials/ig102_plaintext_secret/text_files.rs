@@ -147,12 +147,24 @@ pub(super) fn assignment_fix(a: &Assignment, file: &str) -> String {
         }
         form => match crate::support::container_value_removal(form, &a.name, file) {
             Some(how) => format!("{how}. Then change the secret."),
+            None if is_jenkins_pipeline(file) => format!(
+                "Remove the value from {file} and purge it from git history; keep it as a Jenkins credential (Manage Jenkins > Credentials, kind Secret text) and read it with {name} = credentials('<credential id>') in the pipeline's environment block, or withCredentials([string(credentialsId: '<credential id>', variable: '{name}')]) around the steps that need it. Then change the secret.",
+                name = a.name
+            ),
             None => format!(
                 "Remove the value from {file} and purge it from git history; inject `{}` at deploy time from the pipeline's secret store (a masked CI secret, or a Runtime Manager protected property listed in mule-artifact.json secureProperties). Then change the secret.",
                 a.name
             ),
         },
     }
+}
+
+/// A Jenkins pipeline's file name: `Jenkinsfile`, `Jenkinsfile.prod`,
+/// `deploy.jenkinsfile`.
+fn is_jenkins_pipeline(file: &str) -> bool {
+    file == "Jenkinsfile"
+        || file.starts_with("Jenkinsfile.")
+        || file.to_ascii_lowercase().ends_with(".jenkinsfile")
 }
 
 /// The property a DataWeave variable's secret moves to: its name, split at
