@@ -488,3 +488,24 @@ fn folders_in_quoted_commands_are_shell_quoted() {
         );
     }
 }
+
+/// A variable a CI file passes (`-Dsf.password=$SF_PASSWORD`,
+/// `-Dsecure.key=$(MULE_KEY)`) is no secret: it is shown as written in
+/// snippets, and a fix naming it is not masked, while the clear values
+/// around it are.
+#[test]
+fn pipeline_variables_are_shown_as_written() {
+    let fixture = workspace().join("crates/rules/tests/fixtures/IG102/ci-platforms");
+    let (_, report) = scan_json(&fixture, &["--fail-on", "none"]);
+    assert!(
+        the_fix(&report, "IG102", ".gitlab-ci.yml").contains("jobs read it as $SF_PASSWORD."),
+        "{report}"
+    );
+    let azure = the_finding(&report, "IG102", "azure-pipelines.yml");
+    let snippet = azure["snippet"].as_str().unwrap_or_default();
+    assert!(
+        snippet.ends_with("-Dsf.password=Az…(21) -Dsecure.key=$(MULE_KEY)"),
+        "{snippet}"
+    );
+    assert_masked_in_every_format(&fixture, &["Gitl4bClearPassw0rd", "Azur3PipelinePassw0rd"]);
+}

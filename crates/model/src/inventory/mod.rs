@@ -182,6 +182,10 @@ impl Inventory {
                 file.assignments
                     .iter()
                     .filter(|a| a.secret || read_as_secret.contains(&*a.name))
+                    // `-Dsf.password=$SF_PASSWORD`, `%SF_PASSWORD%`: the
+                    // pipeline's variable, no value of its own (no rule
+                    // reports one; a fix names it).
+                    .filter(|a| !is_variable(&a.value))
                     .map(|a| a.value.to_string()),
             );
         }
@@ -252,4 +256,11 @@ impl<'a> IdentityIndex<'a> {
             .get(&username.to_ascii_lowercase())
             .copied()
     }
+}
+
+/// A script's or CI file's variable standing for a value: `$NAME`,
+/// `%NAME%`.
+fn is_variable(value: &str) -> bool {
+    let v = crate::trim::trim(value);
+    v.starts_with('$') || (v.len() > 1 && v.starts_with('%') && v.ends_with('%'))
 }

@@ -1855,3 +1855,42 @@ fn a_jenkinsfile_sets_secrets_in_quotes_only() {
     );
     common::assert_no_secrets(rel, &["J3nkinsSfPassw0rd!", "Xq9vLm2Rt8Kp4Wz7Ns1Bd6"]);
 }
+
+/// Found by testing as a user would: a secret in a CI service's pipeline
+/// file was fixed with a generic "inject it from the pipeline's secret
+/// store"; the fix now writes the service's own reference and says where
+/// the secret is kept. A variable the pipeline reads (`$SF_PASSWORD`,
+/// `$(MULE_KEY)`) is no secret: it was masked in the fix and the snippets.
+#[test]
+fn a_ci_services_pipeline_reads_the_secret_from_its_own_store() {
+    let rel = "IG102/ci-platforms";
+    let findings = common::run("IG102", rel);
+    let fix_at = |file: &str, line: u32| common::finding_at(&findings, file, line).fix.clone();
+    assert_eq!(
+        fix_at(".github/workflows/deploy.yml", 7),
+        "Replace the value of `SF_PASSWORD` in deploy.yml with ${{ secrets.SF_PASSWORD }}, kept as a GitHub Actions secret (Settings > Secrets and variables > Actions), and purge it from git history. Then change the secret."
+    );
+    assert!(fix_at(".github/workflows/deploy.yml", 10).starts_with(
+        "Write -Danypoint.client.secret=${{ secrets.ANYPOINT_CLIENT_SECRET }} in deploy.yml instead"
+    ));
+    assert_eq!(
+        fix_at(".gitlab-ci.yml", 4),
+        "Delete `SF_PASSWORD` from .gitlab-ci.yml and define it as a masked, protected CI/CD variable (Settings > CI/CD > Variables) instead: jobs read it as $SF_PASSWORD. Purge the value from git history, then change the secret."
+    );
+    assert!(fix_at("azure-pipelines.yml", 6)
+        .starts_with("Write -Dsf.password=$(SF_PASSWORD) in azure-pipelines.yml instead, with SF_PASSWORD kept as a secret pipeline variable"));
+    assert!(fix_at("bitbucket-pipelines.yml", 5).starts_with(
+        "Delete `ANYPOINT_CLIENT_SECRET` from bitbucket-pipelines.yml and define it as a secured repository or deployment variable"
+    ));
+    assert_eq!(findings.len(), 5, "{findings:#?}");
+    common::assert_no_secrets(
+        rel,
+        &[
+            "Gh4ctionsSfPassw0rd",
+            "8f3b2c1d9e7a4b6c8d0e2f4a6b8c0d2e",
+            "Gitl4bClearPassw0rd",
+            "Azur3PipelinePassw0rd",
+            "b1tbuck3tCl1entS3cretValue99",
+        ],
+    );
+}

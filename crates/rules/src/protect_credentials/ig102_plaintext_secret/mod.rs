@@ -124,7 +124,9 @@ but a well-known default such as `changeit` on a store that holds a private key,
   (`-Dsf.login=...` for `password="${sf.login}"`); in a Jenkinsfile or another Groovy
   file, a quoted value only (`SF_PASSWORD = '...'`, `def sfToken = '...'`: Groovy's
   `credentials('id')`, `params.X` and `env.X` are expressions, no secret), fixed with a
-  Jenkins credential; a command's long option named like a secret
+  Jenkins credential; in a GitHub Actions, GitLab CI, Azure Pipelines or Bitbucket
+  Pipelines file the fix writes the service's own reference (`${{ secrets.X }}`, `$X`,
+  `$(X)`) and says where the secret is kept; a command's long option named like a secret
   (`anypoint-cli-v4 ... --client_secret <value>`, `--password=<value>`; after a space,
   a value that is quoted or looks like a secret, since a bare `--password` flag
   prompts), and the secret fields of a form-encoded body a command sends (`curl -d
