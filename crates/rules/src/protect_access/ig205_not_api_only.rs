@@ -21,6 +21,9 @@ For every integration identity whose profile is in the metadata, checks:
 - the license: the profile's `userLicense` is `Salesforce Integration` (or another
   integration license such as `Cloud Integration User`).
 One finding per identity, at the profile's `userLicense` line (or the profile file).
+A custom profile that an OAuth app pre-authorizes for certificate or client-credentials
+logins is judged too when no user of it is known (an integration profile: its users
+should be API only); a standard one there is IG305's broad audience.
 Identities whose profile is not in the repository, or with profiles or permission sets
 that could not be found, are not judged.
 
@@ -74,12 +77,20 @@ impl Rule for NotApiOnly {
         let sf = &inventory.salesforce;
         let mut out = Vec::new();
         for id in auditable(inventory) {
-            if id.username.is_none() || !id.unresolved.is_empty() {
+            if !id.unresolved.is_empty() {
                 continue;
             }
             let Some(profile) = id.profile.as_ref().and_then(|p| sf.profile(&p.name)) else {
                 continue;
             };
+            // A profile an OAuth app pre-authorizes for certificate or
+            // client-credentials logins, no user of it known: judged when it
+            // is the org's own (custom) profile, made for the integration; a
+            // standard profile there is IG305's broad audience.
+            let profile_only = id.username.is_none();
+            if profile_only && profile.custom != Some(true) {
+                continue;
+            }
             // The org's permissions could not be read: whether it is API
             // only is unknown, not "no" (its license is still known).
             let permissions_unknown = org_permissions_unknown(inventory, profile);
@@ -93,15 +104,22 @@ impl Rule for NotApiOnly {
             if !api_only {
                 // The Salesforce Integration license itself allows no UI
                 // login: without the permission, only the license does.
-                let consequence = if license_ok {
-                    "only its integration license keeps it out of the UI (a license change would let it in)"
-                } else {
-                    "so it can log in to the UI"
+                let consequence = match (license_ok, profile_only) {
+                    (true, _) => "only its integration license keeps it out of the UI (a license change would let it in)",
+                    (false, false) => "so it can log in to the UI",
+                    (false, true) => "so its users can log in to the UI",
                 };
-                reasons.push(format!(
-                    "neither profile {} nor its permission sets grant ApiUserOnly (\"API Only User\"): {consequence}",
-                    profile.display_label()
-                ));
+                reasons.push(if profile_only {
+                    format!(
+                        "profile {} does not grant ApiUserOnly (\"API Only User\"): {consequence}",
+                        profile.display_label()
+                    )
+                } else {
+                    format!(
+                        "neither profile {} nor its permission sets grant ApiUserOnly (\"API Only User\"): {consequence}",
+                        profile.display_label()
+                    )
+                });
             }
             if !license_ok {
                 reasons.push(match license {
@@ -135,6 +153,12 @@ impl Rule for NotApiOnly {
                         identity_phrase(id),
                         reasons.join("; ")
                     )
+                } else if profile_only {
+                    format!(
+                        "integration {} is not API only: {}",
+                        identity_phrase(id),
+                        reasons.join("; ")
+                    )
                 } else {
                     format!(
                         "{} is not an API-only integration user: {}",
@@ -150,6 +174,11 @@ impl Rule for NotApiOnly {
                     profile.display_label(),
                     profile.display_label(),
                     profile_file(inventory, profile)
+                )
+            } else if profile_only {
+                format!(
+                    "A profile's license cannot change: move the integration users of profile {} to the Salesforce Integration license and the \"Minimum Access - API Only Integrations\" profile (Setup > Users > Edit), assign them the \"Salesforce API Integration\" permission set license, grant what the integration uses with a permission set, and pre-authorize that permission set on the OAuth app instead of the profile.",
+                    profile.display_label()
                 )
             } else {
                 format!(

@@ -1403,3 +1403,45 @@ fn ig204_ig111_name_a_set_held_two_ways_once() {
         f[0].fix
     );
 }
+
+/// Found by testing as a user would: a custom profile a certificate app
+/// pre-authorizes, no user of it known (the user definitions kept outside
+/// the Metadata API folder scanned), on a full license without API Only,
+/// was reported by IG202, IG302 and IG304 but not by IG205. A standard
+/// profile there is IG305's, not judged.
+#[test]
+fn ig205_judges_a_custom_integration_profile_without_users() {
+    let profile_identity = || {
+        let mut id = IntegrationIdentity::new(None, "profile Orders Integration".into());
+        id.facts_mut().profile = Some(AccessAssignment {
+            name: "Orders Integration".into(),
+            source: AssignmentSource::Itself,
+            assigned_at: None,
+            metadata: Some(loc(PROFILE, 0)),
+        });
+        id
+    };
+    let inv = inventory(
+        vec![profile_identity()],
+        vec![profile("Orders Integration", "Salesforce Platform", false)],
+    );
+    let f = run("IG205", &inv);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].location.line, 20);
+    assert_eq!(
+        f[0].message,
+        "integration profile Orders Integration is not API only: profile Orders Integration does not grant ApiUserOnly (\"API Only User\"): so its users can log in to the UI; profile Orders Integration is on the Salesforce Platform license, not Salesforce Integration"
+    );
+    assert!(
+        f[0].fix.starts_with("A profile's license cannot change: move the integration users of profile Orders Integration"),
+        "{}",
+        f[0].fix
+    );
+    let mut standard = profile("Orders Integration", "Salesforce Platform", false);
+    standard.custom = Some(false);
+    assert!(run(
+        "IG205",
+        &inventory(vec![profile_identity()], vec![standard])
+    )
+    .is_empty());
+}
