@@ -289,16 +289,24 @@ impl OauthApp {
 
 fn problem_phrase(cert: &CertificateFacts, problem: Problem, now: i64) -> String {
     match problem {
-        Problem::Expired => format!(
-            "expired on {} ({} ago)",
-            date(cert.not_after),
-            plural((now - cert.not_after) / DAY, "day")
-        ),
-        Problem::Expiring => format!(
-            "expires on {}, in {}",
-            date(cert.not_after),
-            plural((cert.not_after - now) / DAY, "day")
-        ),
+        // In calendar days (UTC), as the date shown: a certificate that
+        // expires tomorrow morning expires "in 1 day", not "in 0 days".
+        Problem::Expired => match now.div_euclid(DAY) - cert.not_after.div_euclid(DAY) {
+            0 => format!("expired on {} (today)", date(cert.not_after)),
+            days => format!(
+                "expired on {} ({} ago)",
+                date(cert.not_after),
+                plural(days, "day")
+            ),
+        },
+        Problem::Expiring => match cert.not_after.div_euclid(DAY) - now.div_euclid(DAY) {
+            0 => format!("expires on {} (today)", date(cert.not_after)),
+            days => format!(
+                "expires on {}, in {}",
+                date(cert.not_after),
+                plural(days, "day")
+            ),
+        },
         Problem::WeakKey => format!(
             "has a {}-bit RSA key (under {MIN_RSA_BITS} bits)",
             cert.key_bits.unwrap_or(0)
@@ -447,6 +455,30 @@ mod tests {
         assert_eq!(date(NOW), "2027-01-15");
         assert_eq!(date(951_782_400), "2000-02-29");
         assert_eq!(date(-DAY), "1969-12-31");
+    }
+
+    /// Found by testing as a user would: a certificate expiring tomorrow
+    /// morning (23 hours away) was said to expire "in 0 days".
+    #[test]
+    fn days_left_are_calendar_days() {
+        let phrase = |not_after: i64| {
+            let c = cert("a/c.crt", 1, not_after, 2048);
+            let problem = if not_after < NOW {
+                Problem::Expired
+            } else {
+                Problem::Expiring
+            };
+            problem_phrase(&c, problem, NOW)
+        };
+        // NOW is 08:00 UTC.
+        assert_eq!(phrase(NOW + 23 * 3600), "expires on 2027-01-16, in 1 day");
+        assert_eq!(phrase(NOW + 3600), "expires on 2027-01-15 (today)");
+        assert_eq!(
+            phrase(NOW + 10 * DAY + 5),
+            "expires on 2027-01-25, in 10 days"
+        );
+        assert_eq!(phrase(NOW - 9 * 3600), "expired on 2027-01-14 (1 day ago)");
+        assert_eq!(phrase(NOW - 3600), "expired on 2027-01-15 (today)");
     }
 
     #[test]
