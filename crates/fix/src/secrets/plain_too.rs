@@ -21,11 +21,11 @@ pub(super) fn plain_reads_to_switch(
     }
     let name = entry.key();
     let envs = app.resolution_environments();
-    let here = |secure: bool, env: Option<&str>| {
-        app.lookup(name, secure, env)
-            .map(|s| s.location() == &entry.location)
-    };
-    if !envs.iter().any(|env| here(false, *env) == Some(true)) {
+    let read_plainly = envs.iter().any(|env| {
+        app.lookup(name, false, *env)
+            .is_some_and(|s| s.location() == &entry.location)
+    });
+    if !read_plainly {
         return Ok(false);
     }
     let why = format!(

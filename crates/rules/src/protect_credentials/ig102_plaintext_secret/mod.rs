@@ -31,6 +31,7 @@ use crate::support::{
 };
 use crate::{Rule, Scope};
 
+mod ci_services;
 mod fix_secrets_declines;
 mod http;
 mod property_files;
