@@ -16,25 +16,17 @@ pub(super) fn plain_reads_to_switch(
     entry: &PropertyEntry,
     readers: impl FnOnce() -> Vec<String>,
 ) -> Result<bool, String> {
-    if !file.plain_too || app.runtime != MuleRuntime::Mule4 {
+    if app.runtime != MuleRuntime::Mule4 || !app.read_plainly(file, entry) {
         return Ok(false);
     }
     let name = entry.key();
-    let envs = app.resolution_environments();
-    let read_plainly = envs.iter().any(|env| {
-        app.lookup(name, false, *env)
-            .is_some_and(|s| s.location() == &entry.location)
-    });
-    if !read_plainly {
-        return Ok(false);
-    }
     let why = format!(
         "`${{{name}}}` reads it through the <configuration-properties> that loads {} too, and would read the ![...] text once it is encrypted",
         file_name(&file.path)
     );
     // The XML's references switch in every environment at once: each must
     // find by `secure::` the very definition it reads now.
-    for env in &envs {
+    for env in &app.resolution_environments() {
         let (plain, secure) = (app.lookup(name, false, *env), app.lookup(name, true, *env));
         let same = match (plain, secure) {
             (Some(p), Some(s)) => p.location() == s.location(),

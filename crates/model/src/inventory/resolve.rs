@@ -355,6 +355,17 @@ impl MuleApp {
         known.then_some(name)
     }
 
+    /// Whether `${name}` (no `secure::`) reads `entry` of `file` in some
+    /// environment: a secure file that a `<configuration-properties>`
+    /// import loads too ([`PropertyFile::plain_too`]).
+    pub fn read_plainly(&self, file: &PropertyFile, entry: &PropertyEntry) -> bool {
+        file.plain_too
+            && self.resolution_environments().into_iter().any(|env| {
+                self.lookup(entry.key(), false, env)
+                    .is_some_and(|s| s.location() == &entry.location)
+            })
+    }
+
     /// The property names a reference can read: its name, or for a nested
     /// one (`${${mule.env}.sf.password}`) the names it resolves to in the
     /// app's environments and the keys its files define that it can name

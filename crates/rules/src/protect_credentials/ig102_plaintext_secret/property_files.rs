@@ -430,7 +430,7 @@ pub(super) fn property_findings<'a>(
                         mule3_secure_file(app), key, key
                     )
                 }
-                (MuleRuntime::Mule4, true, None) if read_plainly(app, file, entry) => format!(
+                (MuleRuntime::Mule4, true, None) if app.read_plainly(file, entry) => format!(
                     "Write `{line}` in {} instead, and read it as ${{secure::{key}}} where the app reads ${{{key}}} (a <configuration-properties> loads {} too: it would read the ![...] text): {how}. Then change the secret: the clear value stays in git history.",
                     file_name(&file.path),
                     file_name(&file.path),
@@ -625,16 +625,6 @@ fn runtime_read_fix(app: &MuleApp, key: &str, path: &str) -> String {
         "The Mule runtime reads `{key}` from the deployment's properties, not through a ${{...}} of the app, so an encrypted copy would not reach it: delete it from {} and supply it at deploy time (Runtime Manager > the application > Properties{listed}; on a customer-hosted runtime, in its wrapper.conf or a -D{key}= option kept out of the repository). Then regenerate the secret in Anypoint Access Management: the clear value stays in git history.",
         file_name(path)
     )
-}
-
-/// Whether `${name}` reads `entry` of a secure file in some environment:
-/// a `configuration-properties` import loads the file too.
-fn read_plainly(app: &MuleApp, file: &PropertyFile, entry: &intguard_model::PropertyEntry) -> bool {
-    file.plain_too
-        && app.resolution_environments().into_iter().any(|env| {
-            app.lookup(entry.key(), false, env)
-                .is_some_and(|s| s.location() == &entry.location)
-        })
 }
 
 /// Where a definition of a file every environment loads is the one Mule
